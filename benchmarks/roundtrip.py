@@ -1,0 +1,63 @@
+"""Roundtrip quality and speed of a codec on the hand-written dev set.
+
+Decodes every dev sentence from its embedding alone (op `roundtrip`, reranked candidates) and
+prints chrF against the source (sacrebleu), the share of exact reconstructions and timing.
+
+    python benchmarks/roundtrip.py [--codec embedded] [--samples 4] [--show 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from sacrebleu.metrics import CHRF
+
+from refract.codec import load_codec
+from refract.config import RefractConfig
+from refract.rewrite import RewriteRequest, rewrite
+
+DEV = Path(__file__).resolve().parents[1] / "data/dev/sentences.tsv"
+
+
+def load_dev(path: Path = DEV) -> list[tuple[str, str]]:
+    """(register, sentence) pairs of the held-out dev set."""
+    rows = [line.split("\t", 1) for line in path.read_text().splitlines()[1:] if line.strip()]
+    return [(r, t) for r, t in rows]
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--codec", default="embedded")
+    p.add_argument("--samples", type=int, default=4)
+    p.add_argument("--show", type=int, default=8, help="examples to print")
+    args = p.parse_args()
+    t0 = time.perf_counter()
+    codec = load_codec(args.codec)
+    load_s = time.perf_counter() - t0
+    config = RefractConfig.from_env(codec=args.codec, samples=args.samples)
+    dev = load_dev()
+    chrf = CHRF()
+    rows = []
+    for register, text in dev:
+        result = rewrite(codec, RewriteRequest(op="roundtrip", text=text), config)
+        rows.append((register, text, result.text, chrf.sentence_score(result.text, [text]).score, result.seconds))
+    print(f"codec {codec.fingerprint}  load {load_s:.1f}s  samples {args.samples}  dev sentences {len(rows)}")
+    print(f"{'register':<14}{'chrF':>7}{'exact':>8}")
+    for register in dict.fromkeys(r[0] for r in rows):
+        sub = [r for r in rows if r[0] == register]
+        exact = sum(r[1] == r[2] for r in sub) / len(sub)
+        print(f"{register:<14}{statistics.mean(r[3] for r in sub):>7.1f}{exact:>8.0%}")
+    corpus = chrf.corpus_score([r[2] for r in rows], [[r[1] for r in rows]]).score
+    exact = sum(r[1] == r[2] for r in rows) / len(rows)
+    secs = sorted(r[4] for r in rows)
+    print(f"{'all':<14}{statistics.mean(r[3] for r in rows):>7.1f}{exact:>8.0%}   corpus chrF {corpus:.1f}")
+    print(f"seconds per rewrite: median {statistics.median(secs):.3f}  p90 {secs[int(0.9 * len(secs))]:.3f}")
+    for register, src, out, score, _ in rows[:: max(1, len(rows) // max(args.show, 1))][: args.show]:
+        print(f"\n[{register}] chrF {score:.1f}\n  source: {src}\n  output: {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""The `refract` command: rewrite (one text or a JSONL batch) and serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import NoReturn
+
+from pydantic import ValidationError
+
+from refract import __version__
+from refract.config import RefractConfig
+from refract.errors import RefractError
+from refract.operations import OP_NAMES
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, no usage dump: scripts and editors show this to writers verbatim.
+        self.exit(2, f"refract: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="refract", description="Edit prose in a text autoencoder's latent space.")
+    parser.add_argument("--version", action="version", version=f"refract {__version__}")
+    parser.add_argument("--codec", help="codec to load (default: embedded, or $REFRACT_CODEC)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    rw = sub.add_parser("rewrite", help="rewrite text by editing its embedding")
+    rw.add_argument("text", nargs="?", help="text to rewrite, or - to read standard input")
+    rw.add_argument("--op", choices=OP_NAMES, metavar="OP", help=f"one of: {', '.join(OP_NAMES)}")
+    rw.add_argument("--amount", type=float, help="how far to move (meaning depends on the op)")
+    rw.add_argument("--source", help="source passage for tone, topic and blend")
+    rw.add_argument("--patch", help="style patch file for the patch op")
+    rw.add_argument("--feature", help="feature id or label for the feature op")
+    rw.add_argument("--samples", type=int, help="candidates to decode (default 4)")
+    rw.add_argument("--seed", type=int, help="random seed (default 0)")
+    rw.add_argument("--json", action="store_true", help="print JSON with all candidates and timing")
+    rw.add_argument("--jsonl", action="store_true", help="batch mode: one JSON request per stdin line")
+
+    sub.add_parser("serve", help="run the language server on stdio")
+    return parser
+
+
+def _rewrite_one(args: argparse.Namespace, config: RefractConfig) -> int:
+    from refract.codec import load_codec
+    from refract.rewrite import RewriteRequest, rewrite, validate
+
+    if args.op is None:
+        raise RefractError("rewrite needs --op OP")
+    if args.text is None and sys.stdin.isatty():
+        raise RefractError("give the text to rewrite as an argument, or pipe it in with -")
+    text = sys.stdin.read() if args.text in (None, "-") else args.text
+    request = RewriteRequest(
+        op=args.op, text=text, amount=args.amount, source=args.source, patch=args.patch, feature=args.feature
+    )
+    validate(request, config)  # bad input fails before the model loads
+    result = rewrite(load_codec(config.codec), request, config)
+    print(result.model_dump_json() if args.json else result.text)
+    return 0
+
+
+def _rewrite_batch(config: RefractConfig) -> int:
+    """Each stdin line is a request; each stdout line its result or error. Nothing stops the batch."""
+    from refract.codec import load_codec
+    from refract.rewrite import RewriteRequest, rewrite, validate
+
+    if sys.stdin.isatty():
+        raise RefractError("--jsonl reads requests from standard input; pipe them in")
+    codec = None
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        rid: object = number  # requests without an id are named by their line number
+        try:
+            data = json.loads(line)
+            if not isinstance(data, dict):
+                raise RefractError("each line must be a JSON object")
+            rid = data.pop("id", number)
+            request = validate(RewriteRequest.model_validate(data), config)
+            codec = codec or load_codec(config.codec)
+            out = {"id": rid, **rewrite(codec, request, config).model_dump()}
+        except json.JSONDecodeError as exc:
+            out = {"id": rid, "error": f"line {number} is not JSON: {exc.msg}"}
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            out = {"id": rid, "error": f"bad request field {'.'.join(map(str, err['loc'])) or 'request'}: {err['msg']}"}
+        except RefractError as exc:
+            out = {"id": rid, "error": str(exc)}
+        print(json.dumps(out), flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            from refract.server import serve
+
+            serve()
+            return 0
+        config = RefractConfig.from_env(codec=args.codec, samples=args.samples, seed=args.seed)
+        if args.jsonl:
+            if args.text is not None:
+                raise RefractError("--jsonl reads requests from standard input; drop the TEXT argument")
+            return _rewrite_batch(config)
+        return _rewrite_one(args, config)
+    except RefractError as exc:
+        print(f"refract: error: {exc}", file=sys.stderr)
+        return 1
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        print(f"refract: error: {'.'.join(map(str, err['loc']))}: {err['msg']}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

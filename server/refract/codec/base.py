@@ -1,0 +1,21 @@
+"""What every codec offers: text -> unit-norm vector -> text."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+
+class Codec(Protocol):
+    name: str
+    dim: int
+    fingerprint: str  # identifies the exact weights; style patches are stamped with it
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """(len(texts), dim) float32, each row unit-norm."""
+        ...
+
+    def decode(self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0) -> list[list[str]]:
+        """n texts per row of vectors; temperature 0 is greedy, so all n are equal."""
+        ...

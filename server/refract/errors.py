@@ -1,0 +1,18 @@
+"""Errors a writer can read. Each boundary raises its own subclass; the CLI and the
+language server turn any RefractError into a one-line message and keep going."""
+
+
+class RefractError(Exception):
+    """Base class: the message is shown to the writer as is."""
+
+
+class ConfigError(RefractError):
+    """Settings that cannot be used."""
+
+
+class CodecError(RefractError):
+    """A model could not be loaded or could not encode/decode."""
+
+
+class OperationError(RefractError):
+    """A rewrite request that cannot be carried out (bad op, text, amount, source)."""

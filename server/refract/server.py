@@ -1,0 +1,109 @@
+"""The language server behind `refract serve`: LSP in, core calls out.
+
+This module only translates protocol to refract.rewrite calls; model work runs on a worker
+thread so the event loop keeps answering while a rewrite computes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from lsprotocol import types as lsp
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+from pygls.workspace import TextDocument
+
+from refract import __version__
+from refract.config import RefractConfig
+from refract.errors import RefractError
+
+server = LanguageServer("refract", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+
+
+class Pos(BaseModel):
+    line: int = Field(ge=0)
+    character: int = Field(ge=0)
+
+
+class Span(BaseModel):
+    start: Pos
+    end: Pos
+
+
+class RewriteArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    uri: str
+    range: Span
+    op: str
+    amount: float | None = Field(None, allow_inf_nan=False)
+    source: str | None = None
+    patch: str | None = None
+    feature: str | int | None = None
+
+
+def _parse(model: type[BaseModel], args: tuple[Any, ...]) -> Any:
+    if len(args) != 1 or not isinstance(args[0], dict):
+        raise JsonRpcInvalidParams(message="expected one argument object")
+    try:
+        return model.model_validate(args[0])
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise JsonRpcInvalidParams(message=f"bad argument {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+
+
+def _offset(doc: TextDocument, pos: Pos) -> int:
+    """Index into doc.source for a client position (UTF-16 units), or a clear error if outside."""
+    lines = doc.lines
+    inside = pos.line < len(lines) or (pos.line == len(lines) and pos.character == 0)
+    if inside and pos.line < len(lines):
+        inside = pos.character <= doc.position_codec.client_num_units(lines[pos.line].rstrip("\r\n"))
+    if not inside:
+        raise JsonRpcInvalidParams(message=f"range is outside the document (line {pos.line}, character {pos.character})")
+    return doc.offset_at_position(lsp.Position(line=pos.line, character=pos.character))
+
+
+@server.command("refract.rewrite")
+async def rewrite_command(ls: LanguageServer, *args: Any) -> dict[str, Any]:
+    """Rewrite a range; apply it as a versioned edit unless the document changed meanwhile."""
+    from refract.codec import load_codec
+    from refract.rewrite import RewriteRequest, rewrite
+
+    a: RewriteArgs = _parse(RewriteArgs, args)
+    if a.uri not in ls.workspace.text_documents:
+        raise JsonRpcInvalidParams(message=f"unknown document {a.uri}; open it first")
+    doc = ls.workspace.get_text_document(a.uri)
+    version = doc.version
+    start, end = _offset(doc, a.range.start), _offset(doc, a.range.end)
+    if end < start:
+        raise JsonRpcInvalidParams(message="range ends before it starts")
+    request = RewriteRequest(op=a.op, text=doc.source[start:end], amount=a.amount, source=a.source)
+    config = RefractConfig.from_env()
+    try:
+        result = await asyncio.get_running_loop().run_in_executor(
+            ls.thread_pool, lambda: rewrite(load_codec(config.codec), request, config)
+        )
+    except RefractError as exc:
+        raise JsonRpcInvalidParams(message=str(exc)) from None
+    out: dict[str, Any] = result.model_dump()
+    if doc.version != version:
+        return {**out, "applied": False, "reason": "the document changed while the rewrite was computing"}
+    edit = lsp.TextDocumentEdit(
+        text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=a.uri, version=version),
+        edits=[lsp.TextEdit(range=lsp.Range(start=lsp.Position(**a.range.start.model_dump()),
+                                            end=lsp.Position(**a.range.end.model_dump())), new_text=result.text)],
+    )
+    applied = await ls.workspace_apply_edit_async(
+        lsp.ApplyWorkspaceEditParams(edit=lsp.WorkspaceEdit(document_changes=[edit]), label=f"Refract: {a.op}")
+    )
+    out["applied"] = applied.applied
+    if not applied.applied:
+        out["reason"] = applied.failure_reason or "the editor refused the edit"
+    return out
+
+
+def serve() -> None:
+    """Serve LSP on stdin/stdout until the client exits."""
+    server.start_io()

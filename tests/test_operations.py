@@ -1,0 +1,48 @@
+import numpy as np
+import pytest
+
+from refract.errors import OperationError
+from refract.operations import OP_NAMES, EditInputs, blend, edit_for, unit, variations
+
+
+def _vec(seed: int, dim: int = 16) -> np.ndarray:
+    return unit(np.random.default_rng(seed).standard_normal(dim))[0]
+
+
+def test_blend_endpoints_and_midpoint():
+    a, b = _vec(1), _vec(2)
+    np.testing.assert_allclose(blend(EditInputs(z=a, source=b, amount=0.0))[0], a, atol=1e-5)
+    np.testing.assert_allclose(blend(EditInputs(z=a, source=b, amount=1.0))[0], b, atol=1e-5)
+    mid = blend(EditInputs(z=a, source=b))[0]
+    assert abs(float(mid @ a) - float(mid @ b)) < 1e-5
+
+
+@pytest.mark.parametrize("amount", [-0.1, 1.5])
+def test_blend_rejects_weights_outside_0_1(amount):
+    with pytest.raises(OperationError, match="between 0 and 1"):
+        blend(EditInputs(z=_vec(1), source=_vec(2), amount=amount))
+
+
+def test_blend_needs_a_source():
+    with pytest.raises(OperationError, match="needs a source"):
+        blend(EditInputs(z=_vec(1)))
+
+
+def test_variations_are_distinct_unit_vectors_whose_distance_grows_with_radius():
+    z = _vec(3)
+    near = variations(EditInputs(z=z, amount=0.1, count=4))
+    far = variations(EditInputs(z=z, amount=0.8, count=4))
+    np.testing.assert_allclose(np.linalg.norm(far, axis=1), 1.0, atol=1e-5)
+    assert len({tuple(np.round(r, 4)) for r in far}) == 4
+    assert (near @ z).min() > (far @ z).max()
+
+
+def test_unknown_op_lists_valid_ops():
+    with pytest.raises(OperationError, match="unknown op 'shout'.*roundtrip"):
+        edit_for("shout")
+
+
+@pytest.mark.parametrize("op", sorted(set(OP_NAMES) - {"roundtrip", "blend", "variations"}))
+def test_unfinished_ops_say_so_instead_of_doing_nothing(op):
+    with pytest.raises(OperationError, match="not yet available"):
+        edit_for(op)(EditInputs(z=_vec(4), source=_vec(5), amount=1.0))

@@ -1,0 +1,133 @@
+"""Rebuild the offline training corpus for the embedded codec.
+
+Sources (Debian packages, installed with
+`apt-get install fortunes fortunes-min wordnet-base dict-gcide`):
+  - fortunes: every fortune file, split into sentences;
+  - wordnet-base: the quoted example sentences inside the synset glosses;
+  - dict-gcide: the literary citations quoted under dictionary senses;
+  - /usr/share/doc: README-like plain-text docs (technical register).
+Sentences are ASCII-only, 4 to 40 words, deduplicated, shuffled with a fixed seed,
+and every dev-set sentence (data/dev/sentences.tsv) is excluded.
+
+    python training/build_corpus.py            # writes data/corpus/train.txt
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import random
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(A-Z])")
+FORTUNE_ATTRIBUTION = re.compile(r"\s*--\s*[A-Z].*$")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    text = " ".join(paragraph.split())
+    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+
+
+def is_good(sentence: str) -> bool:
+    if not sentence.isascii() or any(c in sentence for c in "|<>{}[]\\_=#@*~^`"):
+        return False
+    words = sentence.split()
+    if not 4 <= len(words) <= 40 or sentence[-1] not in ".!?\"'" or " - " in sentence:
+        return False
+    letters = sum(c.isalpha() for c in sentence)
+    if letters < 0.7 * len(sentence.replace(" ", "")):
+        return False
+    return sentence[0].isalnum() or sentence[0] in "\"'("
+
+
+def fortunes(folder: Path = Path("/usr/share/games/fortunes")) -> Iterator[str]:
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.suffix in {".dat", ".u8"}:
+            continue
+        text = path.read_text(encoding="latin-1", errors="replace")
+        for entry in text.split("\n%\n"):
+            # Indented lines are usually verse, code or ASCII art; attributions are not prose.
+            lines = [ln for ln in entry.splitlines() if ln.strip() and not ln.startswith(("\t", "    "))]
+            body = FORTUNE_ATTRIBUTION.sub("", " ".join(lines))
+            yield from split_sentences(body)
+
+
+def wordnet_examples(folder: Path = Path("/usr/share/wordnet")) -> Iterator[str]:
+    for path in sorted(folder.glob("data.*")):
+        for line in path.read_text(encoding="latin-1").splitlines():
+            if line.startswith("  "):
+                continue
+            for example in re.findall(r'"([^"]+)"', line.partition("|")[2]):
+                example = example.strip()
+                if example and example[-1] not in ".!?":
+                    example += "."
+                yield example[:1].upper() + example[1:]
+
+
+def gcide_citations(path: Path = Path("/usr/share/dictd/gcide.dict.dz")) -> Iterator[str]:
+    text = gzip.open(path, "rt", encoding="utf-8", errors="replace").read()
+    block: list[str] = []
+    for line in text.splitlines():
+        if line.startswith(" " * 10) and not line.strip().startswith("["):
+            block.append(line.strip())
+            continue
+        if block:
+            quote = re.sub(r"\s*--\s*\S.*$", "", " ".join(block)).strip()
+            block = []
+            yield from split_sentences(quote)
+
+
+def debian_docs(folder: Path = Path("/usr/share/doc")) -> Iterator[str]:
+    for path in sorted(folder.rglob("*")):
+        name = path.name.lower()
+        if not path.is_file() or name.startswith(("copyright", "changelog")) or path.stat().st_size > 400_000:
+            continue
+        try:
+            raw = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
+        except OSError:
+            continue
+        if b"\0" in raw[:1000]:
+            continue
+        text = raw.decode("utf-8", errors="replace")
+        for paragraph in re.split(r"\n\s*\n", text):
+            if paragraph.lstrip().startswith(("-", "*", "$", "#", ">")):
+                continue
+            yield from split_sentences(paragraph)
+
+
+def build(sources: Iterable[Iterator[str]], exclude: set[str], seed: int = 0) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for source in sources:
+        for sentence in source:
+            key = sentence.lower()
+            if is_good(sentence) and key not in seen and key not in exclude:
+                seen.add(key)
+                out.append(sentence)
+    random.Random(seed).shuffle(out)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "data/corpus/train.txt")
+    args = parser.parse_args()
+    dev = ROOT / "data/dev/sentences.tsv"
+    exclude = {ln.split("\t", 1)[1].lower() for ln in dev.read_text().splitlines()[1:]}
+    named = {"fortunes": fortunes(), "wordnet": wordnet_examples(), "gcide": gcide_citations(), "docs": debian_docs()}
+    counts = {}
+    total: list[str] = []
+    for name, source in named.items():
+        before = len(total)
+        total = build([iter(total), source], exclude)  # keeps earlier sentences, dedups across sources
+        counts[name] = len(total) - before
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(total) + "\n")
+    print(" ".join(f"{k}={v}" for k, v in counts.items()), f"total={len(total)} -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()

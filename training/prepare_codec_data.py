@@ -1,0 +1,72 @@
+"""Train the decoder's BPE tokenizer and embed the corpus with the frozen encoder.
+
+Inputs: data/corpus/train.txt (from build_corpus.py).
+Outputs: server/refract/codec/weights/tokenizer.json (shipped),
+         data/corpus/z_clean.npy and z_noisy.npy (float16, one row per sentence; not shipped).
+z_noisy embeds a copy of each sentence with 15% of its words dropped: training the decoder to
+write the original from it is the DAAE denoising that keeps nearby vectors decoding to nearby text.
+
+    python training/prepare_codec_data.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+from refract.codec.embedded import SPECIAL_TOKENS, WEIGHTS_DIR
+from refract.codec.encoder import SentenceEncoder, minilm_path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def train_tokenizer(lines: list[str], vocab_size: int) -> Tokenizer:
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS), initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+    )
+    tok.train_from_iterator(lines, trainer)
+    return tok
+
+
+def word_dropout(sentence: str, rng: random.Random, p: float = 0.15) -> str:
+    words = sentence.split()
+    kept = [w for w in words if rng.random() >= p]
+    return " ".join(kept or words[:1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", type=Path, default=ROOT / "data/corpus/train.txt")
+    parser.add_argument("--vocab", type=int, default=8192)
+    parser.add_argument("--force", action="store_true", help="recompute embeddings that already exist")
+    args = parser.parse_args()
+    lines = args.corpus.read_text().splitlines()
+    tok_path = WEIGHTS_DIR / "tokenizer.json"
+    if args.force or not tok_path.exists():
+        tok = train_tokenizer(lines, args.vocab)
+        WEIGHTS_DIR.mkdir(parents=True, exist_ok=True)
+        tok.save(str(tok_path))
+    print(f"tokenizer: {Tokenizer.from_file(str(tok_path)).get_vocab_size()} tokens")
+
+    encoder = SentenceEncoder(minilm_path())
+    rng = random.Random(0)
+    for name, texts in (("z_clean", lines), ("z_noisy", [word_dropout(s, rng) for s in lines])):
+        if (args.corpus.parent / f"{name}.npy").exists() and not args.force:
+            print(f"{name}: kept the existing file (--force recomputes it)")
+            continue
+        t0 = time.time()
+        z = encoder.encode(texts, batch_size=128).numpy().astype(np.float16)
+        np.save(args.corpus.parent / f"{name}.npy", z)
+        print(f"{name}: {z.shape} in {time.time() - t0:.0f}s")
+
+
+if __name__ == "__main__":
+    main()

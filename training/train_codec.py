@@ -1,0 +1,127 @@
+"""Train the embedded codec's LatentDecoder on frozen MiniLM embeddings.
+
+Run build_corpus.py and prepare_codec_data.py first. Training is time-budgeted (cosine learning
+rate over --minutes) so the same script fits a CPU session or a GPU lease; it checkpoints to
+the shipped weights folder every --save-every minutes, so an interrupted run still leaves a model.
+
+    python training/train_codec.py --minutes 75
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors.torch import save_file
+from tokenizers import Tokenizer
+
+from refract.codec.embedded import BOS, EOS, PAD, WEIGHTS_DIR
+from refract.codec.model import DecoderConfig, LatentDecoder
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def tokenize(tok: Tokenizer, lines: list[str], max_tokens: int) -> list[list[int]]:
+    return [enc.ids[: max_tokens - 1] + [EOS] for enc in tok.encode_batch(lines)]
+
+
+def make_batch(rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Inputs start with BOS; targets are the inputs shifted left, PAD where there is no token."""
+    width = max(map(len, rows))
+    inputs = torch.full((len(rows), width), PAD, dtype=torch.long)
+    targets = torch.full((len(rows), width), PAD, dtype=torch.long)
+    for i, row in enumerate(rows):
+        inputs[i, 0] = BOS
+        inputs[i, 1 : len(row)] = torch.tensor(row[:-1])
+        targets[i, : len(row)] = torch.tensor(row)
+    return inputs, targets
+
+
+def perturb(z: torch.Tensor, sigma: float) -> torch.Tensor:
+    """Gaussian noise of random size per row, back onto the unit sphere: edited vectors land off the data."""
+    scale = torch.rand(z.shape[0], 1) * sigma
+    return F.normalize(z + scale * torch.randn_like(z) / math.sqrt(z.shape[1]), dim=-1)
+
+
+def save(model: LatentDecoder, meta: dict) -> None:
+    state = {k: v.detach().to(torch.float16).contiguous() for k, v in model.state_dict().items()}
+    save_file(state, str(WEIGHTS_DIR / "decoder.safetensors"))
+    (WEIGHTS_DIR / "decoder.json").write_text(json.dumps({"config": model.cfg.to_dict(), "training": meta}, indent=2))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--minutes", type=float, default=75)
+    p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--lr", type=float, default=1.5e-3)
+    p.add_argument("--noisy-share", type=float, default=0.3, help="share of latents from word-dropped copies")
+    p.add_argument("--sigma", type=float, default=0.3, help="largest Gaussian latent noise (relative norm)")
+    p.add_argument("--save-every", type=float, default=10)
+    p.add_argument("--layers", type=int, default=4)
+    p.add_argument("--width", type=int, default=256)
+    p.add_argument("--threads", type=int, default=2)
+    args = p.parse_args()
+    torch.manual_seed(0)
+    torch.set_num_threads(args.threads)
+
+    corpus = ROOT / "data/corpus"
+    lines = (corpus / "train.txt").read_text().splitlines()
+    tok = Tokenizer.from_file(str(WEIGHTS_DIR / "tokenizer.json"))
+    cfg = DecoderConfig(vocab_size=tok.get_vocab_size(), n_layer=args.layers, d_model=args.width, n_head=args.width // 64)
+    rows = tokenize(tok, lines, cfg.max_tokens)
+    z_clean = torch.from_numpy(np.load(corpus / "z_clean.npy").astype(np.float32))
+    z_noisy = torch.from_numpy(np.load(corpus / "z_noisy.npy").astype(np.float32))
+    held = 512  # first rows held out for a loss that tells over-fitting from learning
+    model = LatentDecoder(cfg)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
+    n_params = sum(p.numel() for p in model.parameters())
+    print(f"{len(rows)} sentences, {n_params / 1e6:.1f}M parameters, {args.minutes} min budget", flush=True)
+
+    def held_out_loss() -> float:
+        model.eval()
+        with torch.no_grad():
+            inputs, targets = make_batch(rows[:held])
+            logits = model(z_clean[:held], inputs)
+            loss = F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=PAD).item()
+        model.train()
+        return loss
+
+    # Batches are windows of length-sorted sentences: little padding, about half the cost per step.
+    by_length = torch.tensor(sorted(range(held, len(rows)), key=lambda i: len(rows[i])))
+    start = last_save = time.time()
+    step, gen = 0, torch.Generator().manual_seed(0)
+    while (frac := (time.time() - start) / (args.minutes * 60)) < 1:
+        lr = args.lr * min(1.0, (step + 1) / 300) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+        for group in opt.param_groups:
+            group["lr"] = lr
+        first = int(torch.randint(0, len(by_length) - args.batch, (1,), generator=gen))
+        idx = by_length[first : first + args.batch]
+        inputs, targets = make_batch([rows[i] for i in idx.tolist()])
+        use_noisy = torch.rand(args.batch, 1, generator=gen) < args.noisy_share
+        z = perturb(torch.where(use_noisy, z_noisy[idx], z_clean[idx]), args.sigma)
+        loss = F.cross_entropy(model(z, inputs).flatten(0, 1), targets.flatten(), ignore_index=PAD)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        if step % 100 == 0:
+            print(f"step {step} {time.time() - start:.0f}s lr {lr:.2e} loss {loss.item():.3f}", flush=True)
+        if time.time() - last_save > args.save_every * 60:
+            last_save = time.time()
+            hl = held_out_loss()
+            save(model, {"steps": step, "held_out_loss": round(hl, 4), "args": vars(args)})
+            print(f"checkpoint at step {step}: held-out loss {hl:.3f}", flush=True)
+    hl = held_out_loss()
+    save(model, {"steps": step, "held_out_loss": round(hl, 4), "args": vars(args), "sentences": len(rows)})
+    print(f"done: {step} steps, held-out loss {hl:.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
