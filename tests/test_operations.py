@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from refract.errors import OperationError
-from refract.operations import OP_NAMES, EditInputs, blend, edit_for, unit, variations
+from refract.operations import AXIS_OF, OP_NAMES, EditInputs, blend, edit_for, unit, variations
 
 
 def _vec(seed: int, dim: int = 16) -> np.ndarray:
@@ -42,7 +42,21 @@ def test_unknown_op_lists_valid_ops():
         edit_for("shout")
 
 
-@pytest.mark.parametrize("op", sorted(set(OP_NAMES) - {"roundtrip", "blend", "variations"}))
+@pytest.mark.parametrize(("op", "sign"), [("shorten", -1), ("lengthen", 1), ("sentiment", 1)])
+def test_axis_ops_move_along_their_direction_by_amount(op, sign):
+    z, d = _vec(6), 0.3 * _vec(7)
+    moved = [edit_for(op)(EditInputs(z=z, amount=a, direction=d))[0] for a in (0.0, 1.0, 2.0)]
+    np.testing.assert_allclose(moved[0], z, atol=1e-5)
+    progress = [sign * float(m @ d) for m in moved]
+    assert progress[0] < progress[1] < progress[2]
+
+
+def test_axis_ops_refuse_absurd_amounts():
+    with pytest.raises(OperationError, match="between -3 and 3"):
+        edit_for("sentiment")(EditInputs(z=_vec(6), amount=50.0, direction=_vec(7)))
+
+
+@pytest.mark.parametrize("op", sorted(set(OP_NAMES) - {"roundtrip", "blend", "variations", *AXIS_OF}))
 def test_unfinished_ops_say_so_instead_of_doing_nothing(op):
     with pytest.raises(OperationError, match="not yet available"):
         edit_for(op)(EditInputs(z=_vec(4), source=_vec(5), amount=1.0))

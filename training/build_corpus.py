@@ -7,7 +7,8 @@ Sources (Debian packages, installed with
   - dict-gcide: the literary citations quoted under dictionary senses;
   - /usr/share/doc: README-like plain-text docs (technical register).
 Sentences are ASCII-only, 4 to 40 words, deduplicated, shuffled with a fixed seed,
-and every dev-set sentence (data/dev/sentences.tsv) is excluded.
+and every dev-set sentence (data/dev/sentences.tsv) and direction example
+(server/refract/space/examples/) is excluded.
 
     python training/build_corpus.py            # writes data/corpus/train.txt
 """
@@ -115,8 +116,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "data/corpus/train.txt")
     args = parser.parse_args()
+    # Held-out text never reaches training: the dev set and the direction example pairs.
     dev = ROOT / "data/dev/sentences.tsv"
     exclude = {ln.split("\t", 1)[1].lower() for ln in dev.read_text().splitlines()[1:]}
+    for pairs in (ROOT / "server/refract/space/examples").glob("*.tsv"):
+        exclude |= {cell.lower() for ln in pairs.read_text().splitlines()[1:] for cell in ln.split("\t")}
     named = {"fortunes": fortunes(), "wordnet": wordnet_examples(), "gcide": gcide_citations(), "docs": debian_docs()}
     counts = {}
     total: list[str] = []

@@ -50,7 +50,7 @@ def perturb(z: torch.Tensor, sigma: float) -> torch.Tensor:
 
 
 def save(model: LatentDecoder, meta: dict) -> None:
-    state = {k: v.detach().to(torch.float16).contiguous() for k, v in model.state_dict().items()}
+    state = {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in model.state_dict().items()}
     save_file(state, str(WEIGHTS_DIR / "decoder.safetensors"))
     (WEIGHTS_DIR / "decoder.json").write_text(json.dumps({"config": model.cfg.to_dict(), "training": meta}, indent=2))
 
@@ -66,6 +66,7 @@ def main() -> None:
     p.add_argument("--layers", type=int, default=4)
     p.add_argument("--width", type=int, default=256)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = p.parse_args()
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
@@ -78,7 +79,7 @@ def main() -> None:
     z_clean = torch.from_numpy(np.load(corpus / "z_clean.npy").astype(np.float32))
     z_noisy = torch.from_numpy(np.load(corpus / "z_noisy.npy").astype(np.float32))
     held = 512  # first rows held out for a loss that tells over-fitting from learning
-    model = LatentDecoder(cfg)
+    model = LatentDecoder(cfg).to(args.device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
     n_params = sum(p.numel() for p in model.parameters())
     print(f"{len(rows)} sentences, {n_params / 1e6:.1f}M parameters, {args.minutes} min budget", flush=True)
@@ -86,8 +87,8 @@ def main() -> None:
     def held_out_loss() -> float:
         model.eval()
         with torch.no_grad():
-            inputs, targets = make_batch(rows[:held])
-            logits = model(z_clean[:held], inputs)
+            inputs, targets = (t.to(args.device) for t in make_batch(rows[:held]))
+            logits = model(z_clean[:held].to(args.device), inputs)
             loss = F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=PAD).item()
         model.train()
         return loss
@@ -102,9 +103,9 @@ def main() -> None:
             group["lr"] = lr
         first = int(torch.randint(0, len(by_length) - args.batch, (1,), generator=gen))
         idx = by_length[first : first + args.batch]
-        inputs, targets = make_batch([rows[i] for i in idx.tolist()])
+        inputs, targets = (t.to(args.device) for t in make_batch([rows[i] for i in idx.tolist()]))
         use_noisy = torch.rand(args.batch, 1, generator=gen) < args.noisy_share
-        z = perturb(torch.where(use_noisy, z_noisy[idx], z_clean[idx]), args.sigma)
+        z = perturb(torch.where(use_noisy, z_noisy[idx], z_clean[idx]), args.sigma).to(args.device)
         loss = F.cross_entropy(model(z, inputs).flatten(0, 1), targets.flatten(), ignore_index=PAD)
         opt.zero_grad(set_to_none=True)
         loss.backward()

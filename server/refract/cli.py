@@ -10,9 +10,11 @@ from typing import NoReturn
 from pydantic import ValidationError
 
 from refract import __version__
+from refract.codec import load_codec
 from refract.config import RefractConfig
-from refract.errors import RefractError
+from refract.errors import RefractError, describe
 from refract.operations import OP_NAMES
+from refract.rewrite import RewriteRequest, rewrite, validate
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,9 +46,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _rewrite_one(args: argparse.Namespace, config: RefractConfig) -> int:
-    from refract.codec import load_codec
-    from refract.rewrite import RewriteRequest, rewrite, validate
-
     if args.op is None:
         raise RefractError("rewrite needs --op OP")
     if args.text is None and sys.stdin.isatty():
@@ -63,9 +62,6 @@ def _rewrite_one(args: argparse.Namespace, config: RefractConfig) -> int:
 
 def _rewrite_batch(config: RefractConfig) -> int:
     """Each stdin line is a request; each stdout line its result or error. Nothing stops the batch."""
-    from refract.codec import load_codec
-    from refract.rewrite import RewriteRequest, rewrite, validate
-
     if sys.stdin.isatty():
         raise RefractError("--jsonl reads requests from standard input; pipe them in")
     codec = None
@@ -84,8 +80,7 @@ def _rewrite_batch(config: RefractConfig) -> int:
         except json.JSONDecodeError as exc:
             out = {"id": rid, "error": f"line {number} is not JSON: {exc.msg}"}
         except ValidationError as exc:
-            err = exc.errors()[0]
-            out = {"id": rid, "error": f"bad request field {'.'.join(map(str, err['loc'])) or 'request'}: {err['msg']}"}
+            out = {"id": rid, "error": f"bad request field {describe(exc)}"}
         except RefractError as exc:
             out = {"id": rid, "error": str(exc)}
         print(json.dumps(out), flush=True)
@@ -110,8 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"refract: error: {exc}", file=sys.stderr)
         return 1
     except ValidationError as exc:
-        err = exc.errors()[0]
-        print(f"refract: error: {'.'.join(map(str, err['loc']))}: {err['msg']}", file=sys.stderr)
+        print(f"refract: error: {describe(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -6,7 +6,7 @@ import os
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from refract.errors import ConfigError
+from refract.errors import ConfigError, describe
 
 
 class RefractConfig(BaseModel):
@@ -28,5 +28,4 @@ class RefractConfig(BaseModel):
         try:
             return cls(**values)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            raise ConfigError(f"bad setting {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+            raise ConfigError(f"bad setting {describe(exc)}") from None

@@ -1,6 +1,8 @@
 """Errors a writer can read. Each boundary raises its own subclass; the CLI and the
 language server turn any RefractError into a one-line message and keep going."""
 
+from pydantic import ValidationError
+
 
 class RefractError(Exception):
     """Base class: the message is shown to the writer as is."""
@@ -16,3 +18,9 @@ class CodecError(RefractError):
 
 class OperationError(RefractError):
     """A rewrite request that cannot be carried out (bad op, text, amount, source)."""
+
+
+def describe(exc: ValidationError) -> str:
+    """The first problem of a pydantic validation error, as 'field: message'."""
+    err = exc.errors()[0]
+    return f"{'.'.join(map(str, err['loc'])) or 'value'}: {err['msg']}"

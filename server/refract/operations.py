@@ -26,6 +26,7 @@ class EditInputs:
     source: np.ndarray | None = None  # (dim,) the source passage's vector, for ops that take one
     count: int = 1  # how many targets an op that samples (variations) should return
     seed: int = 0
+    direction: np.ndarray | None = None  # (dim,) the op's axis (see AXIS_OF), low pole to high pole
 
 
 Edit = Callable[[EditInputs], np.ndarray]
@@ -64,6 +65,20 @@ def variations(x: EditInputs) -> np.ndarray:
     return unit(z + radius * noise)
 
 
+def _along(sign: float, default: float, limit: float) -> Edit:
+    """Move along the op's axis by sign * amount directions."""
+
+    def edit(x: EditInputs) -> np.ndarray:
+        amount = default if x.amount is None else x.amount
+        if not -limit <= amount <= limit:
+            raise OperationError(f"amount must be between {-limit:g} and {limit:g}; got {amount:g}")
+        if x.direction is None:
+            raise OperationError("this operation needs its direction; it was not computed")
+        return unit(x.z + sign * amount * x.direction)
+
+    return edit
+
+
 def _need_source(x: EditInputs, op: str) -> np.ndarray:
     if x.source is None:
         raise OperationError(f"{op} needs a source passage (--source TEXT)")
@@ -78,7 +93,15 @@ def _not_yet(op: str) -> Edit:
 
 
 EDITS: dict[str, Edit] = {name: _not_yet(name) for name in OP_NAMES}
-EDITS.update(roundtrip=roundtrip, blend=blend, variations=variations)
+EDITS.update(
+    roundtrip=roundtrip,
+    blend=blend,
+    variations=variations,
+    shorten=_along(-1.0, 1.0, 3.0),
+    lengthen=_along(+1.0, 1.0, 3.0),
+    sentiment=_along(+1.0, 1.0, 3.0),
+)
+AXIS_OF = {"shorten": "length", "lengthen": "length", "sentiment": "sentiment"}  # ops that move along an axis
 
 NEEDS_SOURCE = frozenset({"tone", "topic", "blend"})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import unicodedata
 
@@ -11,20 +12,30 @@ from pydantic import BaseModel, ConfigDict, Field
 from refract.codec import Codec
 from refract.config import RefractConfig
 from refract.errors import OperationError
-from refract.operations import NEEDS_SOURCE, EditInputs, edit_for, unit
+from refract.operations import AXIS_OF, NEEDS_SOURCE, EditInputs, edit_for, unit
+from refract.space import direction
 
 
-class RewriteRequest(BaseModel):
-    """One rewrite, as the CLI, the batch mode and the language server receive it."""
+# A break is whitespace after closing punctuation before a capital, or any blank line.
+SENTENCE_BREAK = re.compile(r"((?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+(?=[A-Z0-9\"'(\[])|\s*\n\s*\n\s*)")
+
+
+class EditOptions(BaseModel):
+    """What to do to a text: the fields every front end (CLI, batch, LSP) shares."""
 
     model_config = ConfigDict(extra="forbid")
 
     op: str
-    text: str
     amount: float | None = Field(None, allow_inf_nan=False)
     source: str | None = None
     patch: str | None = None
     feature: str | int | None = None
+
+
+class RewriteRequest(EditOptions):
+    """One rewrite: the options and the text they apply to."""
+
+    text: str
 
 
 class Candidate(BaseModel):
@@ -61,30 +72,64 @@ def validate(request: RewriteRequest, config: RefractConfig) -> RewriteRequest:
     return request.model_copy(update={"text": check_text(request.text, config.max_words), "source": source})
 
 
-def rerank(codec: Codec, texts: list[str], targets: np.ndarray) -> list[Candidate]:
-    """Distinct non-empty texts, best first, scored by their best cosine to any target."""
-    unique = list(dict.fromkeys(t for t in texts if t.strip()))
-    if not unique:
-        return []
-    scores = (codec.encode(unique) @ unit(targets).T).max(axis=1)
-    ranked = sorted(zip(unique, scores.tolist(), strict=True), key=lambda p: -p[1])
-    return [Candidate(text=t, score=round(s, 4)) for t, s in ranked]
+def split_sentences(text: str) -> tuple[list[str], list[str]]:
+    """Sentences and the whitespace after each (the last is ''), so joining them restores the text."""
+    parts = SENTENCE_BREAK.split(text)
+    return parts[0::2], [*parts[1::2], ""]
+
+
+def rerank(codec: Codec, groups: list[list[str]], targets: list[np.ndarray]) -> list[list[Candidate]]:
+    """Per group: distinct non-empty texts, best first, scored by their best cosine to that group's targets."""
+    unique = [list(dict.fromkeys(t for t in texts if t.strip())) for texts in groups]
+    flat = [t for texts in unique for t in texts]
+    vectors = codec.encode(flat) if flat else np.empty((0, 0), dtype=np.float32)
+    ranked, at = [], 0
+    for texts, target in zip(unique, targets, strict=True):
+        scores = (vectors[at : at + len(texts)] @ unit(target).T).max(axis=1) if texts else []
+        at += len(texts)
+        pairs = sorted(zip(texts, np.asarray(scores).tolist(), strict=True), key=lambda p: -p[1])
+        ranked.append([Candidate(text=t, score=round(sc, 4)) for t, sc in pairs])
+    return ranked
+
+
+def combine(per_sentence: list[list[Candidate]], separators: list[str]) -> list[Candidate]:
+    """Whole-selection candidates: the j-th joins each sentence's j-th best (or its last), scored by the mean."""
+    width = max(len(c) for c in per_sentence)
+    out: dict[str, float] = {}
+    for j in range(width):
+        picks = [c[min(j, len(c) - 1)] for c in per_sentence]
+        text = "".join(p.text + sep for p, sep in zip(picks, separators, strict=True))
+        out.setdefault(text, round(float(np.mean([p.score for p in picks])), 4))
+    return [Candidate(text=t, score=sc) for t, sc in out.items()]
 
 
 def rewrite(codec: Codec, request: RewriteRequest, config: RefractConfig) -> RewriteResult:
-    """Carry out one request end to end; raises OperationError for anything the writer must fix."""
+    """Carry out one request end to end; raises OperationError for anything the writer must fix.
+
+    The codec works on sentences, so a longer selection is rewritten sentence by sentence with
+    the same edit; the whitespace between sentences and around the selection is kept.
+    """
     start = time.perf_counter()
+    lead = request.text[: len(request.text) - len(request.text.lstrip())]
+    trail = request.text[len(request.text.rstrip()) :]
     request = validate(request, config)
-    source = None
-    if request.op in NEEDS_SOURCE and request.source is not None:
-        source = codec.encode([request.source])[0]
-    z = codec.encode([request.text])[0]
-    inputs = EditInputs(z=z, amount=request.amount, source=source, count=config.samples, seed=config.seed)
-    targets = edit_for(request.op)(inputs)
-    texts = [t for row in codec.decode(targets, n=1, temperature=0.0) for t in row]
-    if len(targets) == 1 and config.samples > 1:
-        texts += codec.decode(targets, n=config.samples - 1, temperature=config.temperature, seed=config.seed)[0]
-    candidates = rerank(codec, texts, targets)
-    if not candidates:
+    edit = edit_for(request.op)
+    sentences, separators = split_sentences(request.text)
+    source = codec.encode([request.source])[0] if request.op in NEEDS_SOURCE and request.source is not None else None
+    axis = direction(codec, AXIS_OF[request.op]) if request.op in AXIS_OF else None
+    targets = [
+        edit(EditInputs(z=z, amount=request.amount, source=source, count=config.samples, seed=config.seed, direction=axis))
+        for z in codec.encode(sentences)
+    ]
+    flat = np.concatenate(targets)
+    greedy = [row[0] for row in codec.decode(flat, n=1, temperature=0.0)]
+    bounds = np.cumsum([0, *(len(t) for t in targets)])
+    groups = [greedy[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    if all(len(t) == 1 for t in targets) and config.samples > 1:
+        sampled = codec.decode(flat, n=config.samples - 1, temperature=config.temperature, seed=config.seed)
+        groups = [g + extra for g, extra in zip(groups, sampled, strict=True)]
+    per_sentence = rerank(codec, groups, targets)
+    if any(not c for c in per_sentence):
         raise OperationError("the model produced no text for this selection; try a longer or plainer passage")
+    candidates = [c.model_copy(update={"text": lead + c.text + trail}) for c in combine(per_sentence, separators)]
     return RewriteResult(text=candidates[0].text, candidates=candidates, seconds=round(time.perf_counter() - start, 3))

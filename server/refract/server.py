@@ -10,14 +10,16 @@ import asyncio
 from typing import Any
 
 from lsprotocol import types as lsp
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
 from refract import __version__
+from refract.codec import load_codec
 from refract.config import RefractConfig
-from refract.errors import RefractError
+from refract.errors import RefractError, describe
+from refract.rewrite import EditOptions, RewriteRequest, rewrite
 
 server = LanguageServer("refract", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
 
@@ -32,16 +34,9 @@ class Span(BaseModel):
     end: Pos
 
 
-class RewriteArgs(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RewriteArgs(EditOptions):
     uri: str
     range: Span
-    op: str
-    amount: float | None = Field(None, allow_inf_nan=False)
-    source: str | None = None
-    patch: str | None = None
-    feature: str | int | None = None
 
 
 def _parse(model: type[BaseModel], args: tuple[Any, ...]) -> Any:
@@ -50,8 +45,7 @@ def _parse(model: type[BaseModel], args: tuple[Any, ...]) -> Any:
     try:
         return model.model_validate(args[0])
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise JsonRpcInvalidParams(message=f"bad argument {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+        raise JsonRpcInvalidParams(message=f"bad argument {describe(exc)}") from None
 
 
 def _offset(doc: TextDocument, pos: Pos) -> int:
@@ -68,8 +62,6 @@ def _offset(doc: TextDocument, pos: Pos) -> int:
 @server.command("refract.rewrite")
 async def rewrite_command(ls: LanguageServer, *args: Any) -> dict[str, Any]:
     """Rewrite a range; apply it as a versioned edit unless the document changed meanwhile."""
-    from refract.codec import load_codec
-    from refract.rewrite import RewriteRequest, rewrite
 
     a: RewriteArgs = _parse(RewriteArgs, args)
     if a.uri not in ls.workspace.text_documents:
@@ -79,7 +71,7 @@ async def rewrite_command(ls: LanguageServer, *args: Any) -> dict[str, Any]:
     start, end = _offset(doc, a.range.start), _offset(doc, a.range.end)
     if end < start:
         raise JsonRpcInvalidParams(message="range ends before it starts")
-    request = RewriteRequest(op=a.op, text=doc.source[start:end], amount=a.amount, source=a.source)
+    request = RewriteRequest(text=doc.source[start:end], **a.model_dump(include=set(EditOptions.model_fields)))
     config = RefractConfig.from_env()
     try:
         result = await asyncio.get_running_loop().run_in_executor(

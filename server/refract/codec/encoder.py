@@ -30,6 +30,9 @@ class SentenceEncoder:
 
     def __init__(self, path: Path) -> None:
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # the CLI's stderr is for messages a writer reads
 
         self.path = path
         self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)

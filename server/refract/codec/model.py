@@ -97,13 +97,27 @@ class LatentDecoder(nn.Module):
 
     @torch.no_grad()
     def sample(
-        self, z: torch.Tensor, bos: int, eos: int, max_new: int, temperature: float, top_p: float, generator: torch.Generator
+        self,
+        z: torch.Tensor,
+        bos: int,
+        eos: int,
+        max_new: int,
+        temperature: float,
+        top_p: float,
+        generator: torch.Generator,
+        no_repeat: int = 3,
     ) -> list[list[int]]:
-        """Sample one token sequence per latent; temperature 0 means greedy."""
+        """Sample one token sequence per latent; temperature 0 means greedy.
+
+        Tokens that would repeat an n-gram (n = no_repeat) or the token just written are banned:
+        a small decoder that is unsure otherwise loops ("the new new new ...").
+        """
         tokens = torch.full((z.shape[0], 1), bos, dtype=torch.long, device=z.device)
         done = torch.zeros(z.shape[0], dtype=torch.bool, device=z.device)
         for _ in range(min(max_new, self.cfg.max_tokens)):
             logits = self(z, tokens)[:, -1]
+            for row, banned in enumerate(repeated_ngram_tokens(tokens.tolist(), no_repeat)):
+                logits[row, banned] = float("-inf")
             if temperature <= 0:
                 nxt = logits.argmax(-1)
             else:
@@ -122,3 +136,16 @@ class LatentDecoder(nn.Module):
         for row in tokens[:, 1:].tolist():
             out.append(row[: row.index(eos)] if eos in row else row)
         return out
+
+
+def repeated_ngram_tokens(rows: list[list[int]], n: int) -> list[list[int]]:
+    """For each row, the next tokens that would complete an n-gram already in it, or repeat its last token."""
+    banned: list[list[int]] = []
+    for row in rows:
+        if n < 1 or len(row) < n:
+            banned.append(row[-1:])
+            continue
+        prefix = tuple(row[len(row) - n + 1 :]) if n > 1 else ()
+        repeats = [row[i + n - 1] for i in range(len(row) - n + 1) if tuple(row[i : i + n - 1]) == prefix]
+        banned.append([*repeats, row[-1]])  # a token straight after itself ("new new") is also out
+    return banned

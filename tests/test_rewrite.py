@@ -1,0 +1,64 @@
+"""The rewrite pipeline on the real embedded codec."""
+
+from __future__ import annotations
+
+import pytest
+
+from refract.config import RefractConfig
+from refract.errors import OperationError
+from refract.rewrite import RewriteRequest, rewrite, split_sentences
+
+PARAGRAPH = "  The ferry left at dawn. Gulls followed it out of the harbour!\n\nNobody on board spoke.\n"
+
+
+def test_split_sentences_round_trips_the_text():
+    sentences, seps = split_sentences(PARAGRAPH.strip())
+    assert sentences == ["The ferry left at dawn.", "Gulls followed it out of the harbour!", "Nobody on board spoke."]
+    assert "".join(s + sep for s, sep in zip(sentences, seps)) == PARAGRAPH.strip()
+
+
+def test_paragraph_is_rewritten_sentence_by_sentence_keeping_layout(codec, config):
+    result = rewrite(codec, RewriteRequest(op="roundtrip", text=PARAGRAPH), config)
+    assert result.text.startswith("  ") and result.text.endswith("\n") and not result.text.endswith("\n\n")
+    assert result.text.count("\n\n") == 1
+    assert 1 <= len(result.candidates) <= config.samples
+    assert result.text == result.candidates[0].text
+
+
+def test_variations_give_distinct_candidates(codec):
+    config = RefractConfig(samples=4)
+    result = rewrite(codec, RewriteRequest(op="variations", text="The ferry left at dawn.", amount=0.6), config)
+    texts = [c.text for c in result.candidates]
+    assert len(texts) == len(set(texts)) >= 2
+
+
+def test_same_request_same_result(codec, config):
+    request = RewriteRequest(op="roundtrip", text="Rain is expected over the hills tonight.")
+    assert rewrite(codec, request, config).candidates == rewrite(codec, request, config).candidates
+
+
+def test_blend_moves_toward_the_source(codec, config):
+    text, source = "The ferry left at dawn.", "Our quarterly revenue grew by eight percent."
+    z_text, z_source = codec.encode([text, source])
+    blended = rewrite(codec, RewriteRequest(op="blend", text=text, source=source, amount=0.8), config).text
+    z_out = codec.encode([blended])[0]
+    assert z_out @ z_source > z_text @ z_source
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("", "empty"), ("word " * 201, "201 words"), ("Это предложение на русском языке.", "English only")],
+)
+def test_bad_selections_are_refused_clearly(codec, config, text, message):
+    with pytest.raises(OperationError, match=message):
+        rewrite(codec, RewriteRequest(op="roundtrip", text=text), config)
+
+
+def test_sentiment_slider_moves_the_output_along_the_sentiment_axis(codec, config):
+    from refract.space import direction
+
+    axis = direction(codec, "sentiment")
+    text = "The hotel staff were friendly and the room was spotless."
+    outputs = [rewrite(codec, RewriteRequest(op="sentiment", text=text, amount=a), config).text for a in (-2.0, 2.0)]
+    low, high = codec.encode(outputs) @ axis
+    assert high > low, outputs
