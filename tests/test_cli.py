@@ -72,7 +72,13 @@ def test_batch_mode_keeps_going_past_bad_lines(monkeypatch, capsys):
         {"id": "e", "op": "roundtrip", "text": SENTENCE, "colour": "red"},
         ["not", "an", "object"],
         {"id": "g", "op": "blend", "text": SENTENCE},
-        {"id": "h", "op": "blend", "text": SENTENCE, "source": "Rain fell all night on the quiet harbour.", "amount": 0.5},
+        {
+            "id": "h",
+            "op": "blend",
+            "text": SENTENCE,
+            "source": "Rain fell all night on the quiet harbour.",
+            "amount": 0.5,
+        },
     ]
     stdin = "\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n"
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
@@ -88,3 +94,14 @@ def test_batch_mode_keeps_going_past_bad_lines(monkeypatch, capsys):
     assert "JSON object" in by_id[6]["error"]
     assert "needs a source" in by_id["g"]["error"]
     assert by_id["h"]["text"]
+
+
+def test_features_reads_out_every_axis(capsys):
+    from refract.space import AXES
+
+    assert main(["features", "--json", "Did you enjoy the concert last night?"]) == 0
+    axes = json.loads(capsys.readouterr().out)["axes"]
+    assert list(axes) == list(AXES) and all(isinstance(v, float) for v in axes.values())
+    assert main(["features", "Did you enjoy the concert last night?"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(AXES) and lines[0].startswith("length")

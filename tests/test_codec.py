@@ -24,12 +24,21 @@ def test_decode_gives_n_texts_per_vector_and_is_seeded(codec):
     assert codec.decode(z, n=3, temperature=0.8, seed=7) == first
 
 
-def test_greedy_decode_lands_near_the_source_vector(codec):
-    z = codec.encode(SENTENCES)
-    texts = [row[0] for row in codec.decode(z)]
-    cosines = (codec.encode(texts) * z).sum(axis=1)
-    # Unrelated sentences sit around 0.0-0.2 in MiniLM space; a real decoder lands far closer.
-    assert cosines.min() > 0.5, (texts, cosines)
+def test_greedy_decode_carries_what_is_specific_to_each_sentence(codec):
+    sources = [
+        "The library opens at nine and closes at six on weekdays.",
+        "I loved the soup, but the bread was stale.",
+        "The striker scored twice in the second half.",
+        "Please send me the invoice before the end of the month.",
+        "Heavy snow closed the mountain pass for three days.",
+        "The function returns an empty list when the file is missing.",
+    ]
+    z = codec.encode(sources)
+    decoded = codec.encode([row[0] for row in codec.decode(z)])
+    cos = decoded @ z.T  # row i: decode of sentence i against every source
+    matched = np.diag(cos).mean()
+    unrelated = cos[~np.eye(len(sources), dtype=bool)].mean()
+    assert matched > unrelated + 0.25, (matched, unrelated)
 
 
 def test_load_codec_is_cached_and_fingerprinted(codec):

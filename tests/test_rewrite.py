@@ -14,7 +14,7 @@ PARAGRAPH = "  The ferry left at dawn. Gulls followed it out of the harbour!\n\n
 def test_split_sentences_round_trips_the_text():
     sentences, seps = split_sentences(PARAGRAPH.strip())
     assert sentences == ["The ferry left at dawn.", "Gulls followed it out of the harbour!", "Nobody on board spoke."]
-    assert "".join(s + sep for s, sep in zip(sentences, seps)) == PARAGRAPH.strip()
+    assert "".join(s + sep for s, sep in zip(sentences, seps, strict=True)) == PARAGRAPH.strip()
 
 
 def test_paragraph_is_rewritten_sentence_by_sentence_keeping_layout(codec, config):
@@ -55,10 +55,9 @@ def test_bad_selections_are_refused_clearly(codec, config, text, message):
 
 
 def test_sentiment_slider_moves_the_output_along_the_sentiment_axis(codec, config):
-    from refract.space import direction
+    from refract.space import axis
 
-    axis = direction(codec, "sentiment")
     text = "The hotel staff were friendly and the room was spotless."
     outputs = [rewrite(codec, RewriteRequest(op="sentiment", text=text, amount=a), config).text for a in (-2.0, 2.0)]
-    low, high = codec.encode(outputs) @ axis
+    low, high = axis(codec, "sentiment").readout(codec.encode(outputs))
     assert high > low, outputs

@@ -26,9 +26,7 @@ async def client(lsp_client: LanguageClient):
         applied_edits.append(params)
         return lsp.ApplyWorkspaceEditResult(applied=True)
 
-    initialized.append(
-        await lsp_client.initialize_session(lsp.InitializeParams(capabilities=lsp.ClientCapabilities()))
-    )
+    initialized.append(await lsp_client.initialize_session(lsp.InitializeParams(capabilities=lsp.ClientCapabilities())))
     lsp_client.text_document_did_open(
         lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri=URI, language_id="markdown", version=3, text=TEXT))
     )

@@ -4,7 +4,8 @@ Run build_corpus.py and prepare_codec_data.py first. Training is time-budgeted (
 rate over --minutes) so the same script fits a CPU session or a GPU lease; it checkpoints to
 the shipped weights folder every --save-every minutes, so an interrupted run still leaves a model.
 
-    python training/train_codec.py --minutes 75
+    python training/train_codec.py --minutes 92
+    python training/train_codec.py --resume --minutes 30 --lr 5e-4   # continue from the shipped weights
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import save_file
+from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
 
 from refract.codec.embedded import BOS, EOS, PAD, WEIGHTS_DIR
@@ -49,10 +50,11 @@ def perturb(z: torch.Tensor, sigma: float) -> torch.Tensor:
     return F.normalize(z + scale * torch.randn_like(z) / math.sqrt(z.shape[1]), dim=-1)
 
 
-def save(model: LatentDecoder, meta: dict) -> None:
+def save(model: LatentDecoder, meta: dict, history: list[dict]) -> None:
     state = {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in model.state_dict().items()}
     save_file(state, str(WEIGHTS_DIR / "decoder.safetensors"))
-    (WEIGHTS_DIR / "decoder.json").write_text(json.dumps({"config": model.cfg.to_dict(), "training": meta}, indent=2))
+    record = {"config": model.cfg.to_dict(), "training": meta, "history": history}
+    (WEIGHTS_DIR / "decoder.json").write_text(json.dumps(record, indent=2))
 
 
 def main() -> None:
@@ -66,6 +68,7 @@ def main() -> None:
     p.add_argument("--layers", type=int, default=4)
     p.add_argument("--width", type=int, default=256)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--resume", action="store_true", help="start from the shipped weights (fresh schedule)")
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = p.parse_args()
     torch.manual_seed(0)
@@ -74,12 +77,21 @@ def main() -> None:
     corpus = ROOT / "data/corpus"
     lines = (corpus / "train.txt").read_text().splitlines()
     tok = Tokenizer.from_file(str(WEIGHTS_DIR / "tokenizer.json"))
-    cfg = DecoderConfig(vocab_size=tok.get_vocab_size(), n_layer=args.layers, d_model=args.width, n_head=args.width // 64)
+    cfg = DecoderConfig(
+        vocab_size=tok.get_vocab_size(), n_layer=args.layers, d_model=args.width, n_head=args.width // 64
+    )
+    history: list[dict] = []
+    if args.resume:
+        record = json.loads((WEIGHTS_DIR / "decoder.json").read_text())
+        cfg, history = DecoderConfig(**record["config"]), [*record.get("history", []), record["training"]]
     rows = tokenize(tok, lines, cfg.max_tokens)
     z_clean = torch.from_numpy(np.load(corpus / "z_clean.npy").astype(np.float32))
     z_noisy = torch.from_numpy(np.load(corpus / "z_noisy.npy").astype(np.float32))
     held = 512  # first rows held out for a loss that tells over-fitting from learning
-    model = LatentDecoder(cfg).to(args.device)
+    model = LatentDecoder(cfg)
+    if args.resume:
+        model.load_state_dict(load_file(str(WEIGHTS_DIR / "decoder.safetensors")))
+    model = model.to(args.device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
     n_params = sum(p.numel() for p in model.parameters())
     print(f"{len(rows)} sentences, {n_params / 1e6:.1f}M parameters, {args.minutes} min budget", flush=True)
@@ -117,10 +129,10 @@ def main() -> None:
         if time.time() - last_save > args.save_every * 60:
             last_save = time.time()
             hl = held_out_loss()
-            save(model, {"steps": step, "held_out_loss": round(hl, 4), "args": vars(args)})
+            save(model, {"steps": step, "held_out_loss": round(hl, 4), "args": vars(args)}, history)
             print(f"checkpoint at step {step}: held-out loss {hl:.3f}", flush=True)
     hl = held_out_loss()
-    save(model, {"steps": step, "held_out_loss": round(hl, 4), "args": vars(args), "sentences": len(rows)})
+    save(model, {"steps": step, "held_out_loss": round(hl, 4), "args": vars(args), "sentences": len(rows)}, history)
     print(f"done: {step} steps, held-out loss {hl:.3f}", flush=True)
 
 

@@ -14,7 +14,8 @@ from refract.codec import load_codec
 from refract.config import RefractConfig
 from refract.errors import RefractError, describe
 from refract.operations import OP_NAMES
-from refract.rewrite import RewriteRequest, rewrite, validate
+from refract.rewrite import RewriteRequest, check_text, rewrite, validate
+from refract.space import axis, bar, readouts
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     rw.add_argument("--json", action="store_true", help="print JSON with all candidates and timing")
     rw.add_argument("--jsonl", action="store_true", help="batch mode: one JSON request per stdin line")
 
+    ft = sub.add_parser("features", help="show where a text sits on each named axis")
+    ft.add_argument("text", nargs="?", help="text to read, or - to read standard input")
+    ft.add_argument("--json", action="store_true", help="print JSON")
+
     sub.add_parser("serve", help="run the language server on stdio")
     return parser
 
@@ -48,16 +53,37 @@ def build_parser() -> argparse.ArgumentParser:
 def _rewrite_one(args: argparse.Namespace, config: RefractConfig) -> int:
     if args.op is None:
         raise RefractError("rewrite needs --op OP")
-    if args.text is None and sys.stdin.isatty():
-        raise RefractError("give the text to rewrite as an argument, or pipe it in with -")
-    text = sys.stdin.read() if args.text in (None, "-") else args.text
     request = RewriteRequest(
-        op=args.op, text=text, amount=args.amount, source=args.source, patch=args.patch, feature=args.feature
+        op=args.op,
+        text=_read_text(args.text),
+        amount=args.amount,
+        source=args.source,
+        patch=args.patch,
+        feature=args.feature,
     )
     validate(request, config)  # bad input fails before the model loads
     result = rewrite(load_codec(config.codec), request, config)
     print(result.model_dump_json() if args.json else result.text)
     return 0
+
+
+def _features(args: argparse.Namespace, config: RefractConfig) -> int:
+    text = check_text(_read_text(args.text), config.max_words)
+    codec = load_codec(config.codec)
+    values = readouts(codec, text)
+    if args.json:
+        print(json.dumps({"axes": values}))
+        return 0
+    for name, value in values.items():
+        ax = axis(codec, name)
+        print(f"{name:<13} {ax.low:>9} {bar(value)} {ax.high:<9} {value:+.2f}")
+    return 0
+
+
+def _read_text(arg: str | None) -> str:
+    if arg is None and sys.stdin.isatty():
+        raise RefractError("give the text as an argument, or pipe it in with -")
+    return sys.stdin.read() if arg in (None, "-") else arg
 
 
 def _rewrite_batch(config: RefractConfig) -> int:
@@ -95,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
 
             serve()
             return 0
+        if args.command == "features":
+            return _features(args, RefractConfig.from_env(codec=args.codec))
         config = RefractConfig.from_env(codec=args.codec, samples=args.samples, seed=args.seed)
         if args.jsonl:
             if args.text is not None:

@@ -13,8 +13,7 @@ from refract.codec import Codec
 from refract.config import RefractConfig
 from refract.errors import OperationError
 from refract.operations import AXIS_OF, NEEDS_SOURCE, EditInputs, edit_for, unit
-from refract.space import direction
-
+from refract.space import axis
 
 # A break is whitespace after closing punctuation before a capital, or any blank line.
 SENTENCE_BREAK = re.compile(r"((?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+(?=[A-Z0-9\"'(\[])|\s*\n\s*\n\s*)")
@@ -53,10 +52,10 @@ def check_text(text: str, max_words: int, what: str = "selection") -> str:
     """The text stripped, or an OperationError a writer can act on."""
     text = text.strip()
     if not text:
-        raise OperationError(f"the {what} is empty; select some text to rewrite")
+        raise OperationError(f"the {what} is empty; select some text first")
     words = len(text.split())
     if words > max_words:
-        raise OperationError(f"the {what} has {words} words; Refract rewrites up to {max_words} at a time")
+        raise OperationError(f"the {what} has {words} words; Refract takes up to {max_words} at a time")
     letters = [c for c in text if c.isalpha()]
     if letters and sum(unicodedata.name(c, "").startswith("LATIN") for c in letters) < 0.5 * len(letters):
         raise OperationError(f"the {what} is not in the Latin script; the embedded model reads English only")
@@ -116,11 +115,9 @@ def rewrite(codec: Codec, request: RewriteRequest, config: RefractConfig) -> Rew
     edit = edit_for(request.op)
     sentences, separators = split_sentences(request.text)
     source = codec.encode([request.source])[0] if request.op in NEEDS_SOURCE and request.source is not None else None
-    axis = direction(codec, AXIS_OF[request.op]) if request.op in AXIS_OF else None
-    targets = [
-        edit(EditInputs(z=z, amount=request.amount, source=source, count=config.samples, seed=config.seed, direction=axis))
-        for z in codec.encode(sentences)
-    ]
+    direction = axis(codec, AXIS_OF[request.op]).direction if request.op in AXIS_OF else None
+    shared = {"amount": request.amount, "source": source, "count": config.samples, "seed": config.seed}
+    targets = [edit(EditInputs(z=z, direction=direction, **shared)) for z in codec.encode(sentences)]
     flat = np.concatenate(targets)
     greedy = [row[0] for row in codec.decode(flat, n=1, temperature=0.0)]
     bounds = np.cumsum([0, *(len(t) for t in targets)])

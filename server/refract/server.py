@@ -55,7 +55,9 @@ def _offset(doc: TextDocument, pos: Pos) -> int:
     if inside and pos.line < len(lines):
         inside = pos.character <= doc.position_codec.client_num_units(lines[pos.line].rstrip("\r\n"))
     if not inside:
-        raise JsonRpcInvalidParams(message=f"range is outside the document (line {pos.line}, character {pos.character})")
+        raise JsonRpcInvalidParams(
+            message=f"range is outside the document (line {pos.line}, character {pos.character})"
+        )
     return doc.offset_at_position(lsp.Position(line=pos.line, character=pos.character))
 
 
@@ -84,8 +86,14 @@ async def rewrite_command(ls: LanguageServer, *args: Any) -> dict[str, Any]:
         return {**out, "applied": False, "reason": "the document changed while the rewrite was computing"}
     edit = lsp.TextDocumentEdit(
         text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=a.uri, version=version),
-        edits=[lsp.TextEdit(range=lsp.Range(start=lsp.Position(**a.range.start.model_dump()),
-                                            end=lsp.Position(**a.range.end.model_dump())), new_text=result.text)],
+        edits=[
+            lsp.TextEdit(
+                range=lsp.Range(
+                    start=lsp.Position(**a.range.start.model_dump()), end=lsp.Position(**a.range.end.model_dump())
+                ),
+                new_text=result.text,
+            )
+        ],
     )
     applied = await ls.workspace_apply_edit_async(
         lsp.ApplyWorkspaceEditParams(edit=lsp.WorkspaceEdit(document_changes=[edit]), label=f"Refract: {a.op}")

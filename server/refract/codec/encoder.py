@@ -48,7 +48,10 @@ class SentenceEncoder:
         for i in range(0, len(texts), batch_size):
             batch = self.tokenizer(
                 [texts[j] for j in order[i : i + batch_size]],
-                padding=True, truncation=True, max_length=self.max_tokens, return_tensors="pt",
+                padding=True,
+                truncation=True,
+                max_length=self.max_tokens,
+                return_tensors="pt",
             )
             hidden = self.model(**batch).last_hidden_state
             mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)

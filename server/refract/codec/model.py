@@ -56,7 +56,10 @@ class Block(nn.Module):
         self.attn = SelfAttention(cfg)
         self.ln2 = nn.LayerNorm(cfg.d_model)
         self.mlp = nn.Sequential(
-            nn.Linear(cfg.d_model, 4 * cfg.d_model), nn.GELU(), nn.Linear(4 * cfg.d_model, cfg.d_model), nn.Dropout(cfg.dropout)
+            nn.Linear(cfg.d_model, 4 * cfg.d_model),
+            nn.GELU(),
+            nn.Linear(4 * cfg.d_model, cfg.d_model),
+            nn.Dropout(cfg.dropout),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -69,7 +72,9 @@ class LatentDecoder(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.to_prefix = nn.Sequential(
-            nn.Linear(cfg.latent_dim, 2 * cfg.d_model), nn.GELU(), nn.Linear(2 * cfg.d_model, cfg.n_prefix * cfg.d_model)
+            nn.Linear(cfg.latent_dim, 2 * cfg.d_model),
+            nn.GELU(),
+            nn.Linear(2 * cfg.d_model, cfg.n_prefix * cfg.d_model),
         )
         self.tok = nn.Embedding(cfg.vocab_size, cfg.d_model)
         self.pos = nn.Embedding(cfg.n_prefix + cfg.max_tokens + 1, cfg.d_model)
