@@ -11,21 +11,13 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from pathlib import Path
 
+from devset import load_dev
 from sacrebleu.metrics import CHRF
 
 from refract.codec import load_codec
 from refract.config import RefractConfig
 from refract.rewrite import RewriteRequest, rewrite
-
-DEV = Path(__file__).resolve().parents[1] / "data/dev/sentences.tsv"
-
-
-def load_dev(path: Path = DEV) -> list[tuple[str, str]]:
-    """(register, sentence) pairs of the held-out dev set."""
-    rows = [line.split("\t", 1) for line in path.read_text().splitlines()[1:] if line.strip()]
-    return [(r, t) for r, t in rows]
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 
 import pytest
@@ -79,3 +80,24 @@ async def test_bad_arguments_are_clear_errors_and_the_server_keeps_serving(clien
         await _run(client, **args)
     ok = await _run(client, uri=URI, range=_range(1, 0, 10), op="roundtrip")
     assert ok["text"]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_an_edit_is_not_applied_when_the_document_changed_meanwhile(client: LanguageClient):
+    uri = "file:///tmp/refract-test/race.md"
+    text = "The harbour was quiet at dawn. Fishing boats waited for the tide. Gulls circled the empty pier.\n"
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text))
+    )
+    edits_before = len(applied_edits)
+    pending = asyncio.ensure_future(_run(client, uri=uri, range=_range(0, 0, len(text) - 1), op="roundtrip"))
+    await asyncio.sleep(0.05)  # the request is on its way; the writer types while the rewrite computes
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text="Typed meanwhile.\n" + text)],
+        )
+    )
+    result = await pending
+    assert result["applied"] is False and "changed" in result["reason"]
+    assert len(applied_edits) == edits_before
