@@ -6,15 +6,9 @@ import pytest
 
 from refract.config import RefractConfig
 from refract.errors import OperationError
-from refract.rewrite import RewriteRequest, rewrite, split_sentences
+from refract.rewrite import RewriteRequest, rewrite
 
 PARAGRAPH = "  The ferry left at dawn. Gulls followed it out of the harbour!\n\nNobody on board spoke.\n"
-
-
-def test_split_sentences_round_trips_the_text():
-    sentences, seps = split_sentences(PARAGRAPH.strip())
-    assert sentences == ["The ferry left at dawn.", "Gulls followed it out of the harbour!", "Nobody on board spoke."]
-    assert "".join(s + sep for s, sep in zip(sentences, seps, strict=True)) == PARAGRAPH.strip()
 
 
 def test_paragraph_is_rewritten_sentence_by_sentence_keeping_layout(codec, config):
@@ -47,7 +41,12 @@ def test_blend_moves_toward_the_source(codec, config):
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("", "empty"), ("word " * 201, "201 words"), ("Это предложение на русском языке.", "English only")],
+    [
+        ("", "empty"),
+        ("word " * 201, "201 words"),
+        ("Это предложение на русском языке.", "English only"),
+        ("- \n", "no sentence"),
+    ],
 )
 def test_bad_selections_are_refused_clearly(codec, config, text, message):
     with pytest.raises(OperationError, match=message):

@@ -101,3 +101,19 @@ async def test_an_edit_is_not_applied_when_the_document_changed_meanwhile(client
     result = await pending
     assert result["applied"] is False and "changed" in result["reason"]
     assert len(applied_edits) == edits_before
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_hover_shows_axis_readouts_of_the_sentence_under_the_cursor(client: LanguageClient):
+    from refract.space import AXES
+
+    hover = await client.text_document_hover_async(
+        lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=URI), position=lsp.Position(line=1, character=8))
+    )
+    assert hover is not None and hover.range.start.line == 1 and hover.range.start.character == 0
+    assert hover.range.end.character == len(TEXT.splitlines()[1])
+    assert all(name in hover.contents.value for name in AXES) and "|" in hover.contents.value
+    nothing = await client.text_document_hover_async(
+        lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=URI), position=lsp.Position(line=99, character=0))
+    )
+    assert nothing is None

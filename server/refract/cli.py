@@ -15,7 +15,7 @@ from refract.config import RefractConfig
 from refract.errors import RefractError, describe
 from refract.operations import OP_NAMES
 from refract.rewrite import RewriteRequest, check_text, rewrite, validate
-from refract.space import axis, bar, readouts
+from refract.space import readout_lines, readouts
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,9 +74,7 @@ def _features(args: argparse.Namespace, config: RefractConfig) -> int:
     if args.json:
         print(json.dumps({"axes": values}))
         return 0
-    for name, value in values.items():
-        ax = axis(codec, name)
-        print(f"{name:<13} {ax.low:>9} {bar(value)} {ax.high:<9} {value:+.2f}")
+    print("\n".join(readout_lines(codec, values)))
     return 0
 
 

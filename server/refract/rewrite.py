@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 import unicodedata
 
@@ -13,10 +12,8 @@ from refract.codec import Codec
 from refract.config import RefractConfig
 from refract.errors import OperationError
 from refract.operations import AXIS_OF, NEEDS_SOURCE, EditInputs, edit_for, unit
+from refract.sentences import sentence_spans, splice
 from refract.space import axis
-
-# A break is whitespace after closing punctuation before a capital, or any blank line.
-SENTENCE_BREAK = re.compile(r"((?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+(?=[A-Z0-9\"'(\[])|\s*\n\s*\n\s*)")
 
 
 class EditOptions(BaseModel):
@@ -71,12 +68,6 @@ def validate(request: RewriteRequest, config: RefractConfig) -> RewriteRequest:
     return request.model_copy(update={"text": check_text(request.text, config.max_words), "source": source})
 
 
-def split_sentences(text: str) -> tuple[list[str], list[str]]:
-    """Sentences and the whitespace after each (the last is ''), so joining them restores the text."""
-    parts = SENTENCE_BREAK.split(text)
-    return parts[0::2], [*parts[1::2], ""]
-
-
 def rerank(codec: Codec, groups: list[list[str]], targets: list[np.ndarray]) -> list[list[Candidate]]:
     """Per group: distinct non-empty texts, best first, scored by their best cosine to that group's targets."""
     unique = [list(dict.fromkeys(t for t in texts if t.strip())) for texts in groups]
@@ -91,14 +82,12 @@ def rerank(codec: Codec, groups: list[list[str]], targets: list[np.ndarray]) -> 
     return ranked
 
 
-def combine(per_sentence: list[list[Candidate]], separators: list[str]) -> list[Candidate]:
-    """Whole-selection candidates: the j-th joins each sentence's j-th best (or its last), scored by the mean."""
-    width = max(len(c) for c in per_sentence)
+def combine(text: str, spans: list[tuple[int, int]], per_sentence: list[list[Candidate]]) -> list[Candidate]:
+    """Whole-selection candidates: the j-th splices each sentence's j-th best (or its last), scored by the mean."""
     out: dict[str, float] = {}
-    for j in range(width):
+    for j in range(max(len(c) for c in per_sentence)):
         picks = [c[min(j, len(c) - 1)] for c in per_sentence]
-        text = "".join(p.text + sep for p, sep in zip(picks, separators, strict=True))
-        out.setdefault(text, round(float(np.mean([p.score for p in picks])), 4))
+        out.setdefault(splice(text, spans, [p.text for p in picks]), round(float(np.mean([p.score for p in picks])), 4))
     return [Candidate(text=t, score=sc) for t, sc in out.items()]
 
 
@@ -106,14 +95,16 @@ def rewrite(codec: Codec, request: RewriteRequest, config: RefractConfig) -> Rew
     """Carry out one request end to end; raises OperationError for anything the writer must fix.
 
     The codec works on sentences, so a longer selection is rewritten sentence by sentence with
-    the same edit; the whitespace between sentences and around the selection is kept.
+    the same edit; everything between sentences (whitespace, list and heading markers) is kept.
     """
     start = time.perf_counter()
-    lead = request.text[: len(request.text) - len(request.text.lstrip())]
-    trail = request.text[len(request.text.rstrip()) :]
+    text = request.text
     request = validate(request, config)
     edit = edit_for(request.op)
-    sentences, separators = split_sentences(request.text)
+    spans = sentence_spans(text)
+    if not spans:
+        raise OperationError("the selection holds no sentence to rewrite, only markup")
+    sentences = [" ".join(text[a:b].split()) for a, b in spans]  # hard-wrapped lines read as one sentence
     source = codec.encode([request.source])[0] if request.op in NEEDS_SOURCE and request.source is not None else None
     direction = axis(codec, AXIS_OF[request.op]).direction if request.op in AXIS_OF else None
     shared = {"amount": request.amount, "source": source, "count": config.samples, "seed": config.seed}
@@ -128,5 +119,5 @@ def rewrite(codec: Codec, request: RewriteRequest, config: RefractConfig) -> Rew
     per_sentence = rerank(codec, groups, targets)
     if any(not c for c in per_sentence):
         raise OperationError("the model produced no text for this selection; try a longer or plainer passage")
-    candidates = [c.model_copy(update={"text": lead + c.text + trail}) for c in combine(per_sentence, separators)]
+    candidates = combine(text, spans, per_sentence)
     return RewriteResult(text=candidates[0].text, candidates=candidates, seconds=round(time.perf_counter() - start, 3))

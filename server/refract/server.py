@@ -19,7 +19,9 @@ from refract import __version__
 from refract.codec import load_codec
 from refract.config import RefractConfig
 from refract.errors import RefractError, describe
-from refract.rewrite import EditOptions, RewriteRequest, rewrite
+from refract.rewrite import EditOptions, RewriteRequest, check_text, rewrite
+from refract.sentences import sentence_at
+from refract.space import AXES, axis, readout_lines, readouts
 
 server = LanguageServer("refract", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
 
@@ -102,6 +104,42 @@ async def rewrite_command(ls: LanguageServer, *args: Any) -> dict[str, Any]:
     if not applied.applied:
         out["reason"] = applied.failure_reason or "the editor refused the edit"
     return out
+
+
+def _hover_markdown(codec_name: str, sentence: str) -> str:
+    codec = load_codec(codec_name)
+    rows = readout_lines(codec, readouts(codec, sentence))
+    return "**Refract** (this sentence)\n```text\n" + "\n".join(rows) + "\n```"
+
+
+@server.feature(lsp.TEXT_DOCUMENT_HOVER)
+async def hover(ls: LanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    """Axis readouts of the sentence under the cursor."""
+    doc = ls.workspace.get_text_document(params.text_document.uri)
+    try:
+        offset = doc.offset_at_position(params.position)
+    except (IndexError, ValueError):
+        return None
+    span = sentence_at(doc.source, offset)
+    if span is None:
+        return None
+    config = RefractConfig.from_env()
+    try:
+        text = check_text(doc.source[span[0] : span[1]], config.max_words, "sentence")
+        markdown = await asyncio.get_running_loop().run_in_executor(ls.thread_pool, _hover_markdown, config.codec, text)
+    except RefractError:
+        return None  # nothing to say about this text (not English, too long): no hover rather than an error
+    start, end = doc.client_position_at_offset(span[0]), doc.client_position_at_offset(span[1])
+    return lsp.Hover(
+        contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=markdown), range=lsp.Range(start, end)
+    )
+
+
+@server.feature(lsp.INITIALIZED)
+def warm_up(ls: LanguageServer, _: lsp.InitializedParams) -> None:
+    """Load the model and axes in the background so the first hover or rewrite does not wait for them."""
+    codec_name = RefractConfig.from_env().codec
+    ls.thread_pool.submit(lambda: [axis(load_codec(codec_name), name) for name in AXES])
 
 
 def serve() -> None:

@@ -68,6 +68,15 @@ def readouts(codec: Codec, text: str) -> dict[str, float]:
     return {name: round(float(axis(codec, name).readout(z)[0]), 3) for name in AXES}
 
 
+def readout_lines(codec: Codec, values: dict[str, float]) -> list[str]:
+    """One aligned line per axis: name, low pole, bar, high pole, value."""
+    lines = []
+    for name, value in values.items():
+        ax = axis(codec, name)
+        lines.append(f"{name:<13}{ax.low:>10} {bar(value)} {ax.high:<9}{value:+.2f}")
+    return lines
+
+
 def bar(value: float, width: int = 10) -> str:
     """A text bar for a readout in [-2, 2]: the marker moves from the low end to the high end."""
     slot = int(round((min(max(value, -2.0), 2.0) + 2.0) / 4.0 * width))
