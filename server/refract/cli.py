@@ -107,6 +107,8 @@ def _rewrite_batch(config: RefractConfig) -> int:
             out = {"id": rid, "error": f"bad request field {describe(exc)}"}
         except RefractError as exc:
             out = {"id": rid, "error": str(exc)}
+        except Exception as exc:  # noqa: BLE001  a fault on one line must not cost the rest of the batch
+            out = {"id": rid, "error": f"internal error ({type(exc).__name__}): {exc}"}
         print(json.dumps(out), flush=True)
     return 0
 

@@ -81,7 +81,7 @@ def _along(sign: float, default: float, limit: float) -> Edit:
 
 def _need_source(x: EditInputs, op: str) -> np.ndarray:
     if x.source is None:
-        raise OperationError(f"{op} needs a source passage (--source TEXT)")
+        raise OperationError(f"{op} needs a source passage to take from")
     return x.source
 
 

@@ -63,7 +63,9 @@ def validate(request: RewriteRequest, config: RefractConfig) -> RewriteRequest:
     """The request with its texts checked and stripped; cheap, so callers run it before loading a model."""
     edit_for(request.op)
     source = request.source
-    if request.op in NEEDS_SOURCE and source is not None:
+    if request.op in NEEDS_SOURCE:
+        if source is None:
+            raise OperationError(f"{request.op} needs a source passage to take from")
         source = check_text(source, config.max_words, "source")
     return request.model_copy(update={"text": check_text(request.text, config.max_words), "source": source})
 
@@ -71,13 +73,12 @@ def validate(request: RewriteRequest, config: RefractConfig) -> RewriteRequest:
 def rerank(codec: Codec, groups: list[list[str]], targets: list[np.ndarray]) -> list[list[Candidate]]:
     """Per group: distinct non-empty texts, best first, scored by their best cosine to that group's targets."""
     unique = [list(dict.fromkeys(t for t in texts if t.strip())) for texts in groups]
-    flat = [t for texts in unique for t in texts]
-    vectors = codec.encode(flat) if flat else np.empty((0, 0), dtype=np.float32)
+    vectors = codec.encode([t for texts in unique for t in texts])
     ranked, at = [], 0
     for texts, target in zip(unique, targets, strict=True):
-        scores = (vectors[at : at + len(texts)] @ unit(target).T).max(axis=1) if texts else []
+        scores = (vectors[at : at + len(texts)] @ unit(target).T).max(axis=1)
         at += len(texts)
-        pairs = sorted(zip(texts, np.asarray(scores).tolist(), strict=True), key=lambda p: -p[1])
+        pairs = sorted(zip(texts, scores.tolist(), strict=True), key=lambda p: -p[1])
         ranked.append([Candidate(text=t, score=round(sc, 4)) for t, sc in pairs])
     return ranked
 
@@ -105,7 +106,7 @@ def rewrite(codec: Codec, request: RewriteRequest, config: RefractConfig) -> Rew
     if not spans:
         raise OperationError("the selection holds no sentence to rewrite, only markup")
     sentences = [" ".join(text[a:b].split()) for a, b in spans]  # hard-wrapped lines read as one sentence
-    source = codec.encode([request.source])[0] if request.op in NEEDS_SOURCE and request.source is not None else None
+    source = codec.encode([request.source])[0] if request.op in NEEDS_SOURCE else None
     direction = axis(codec, AXIS_OF[request.op]).direction if request.op in AXIS_OF else None
     shared = {"amount": request.amount, "source": source, "count": config.samples, "seed": config.seed}
     targets = [edit(EditInputs(z=z, direction=direction, **shared)) for z in codec.encode(sentences)]

@@ -66,7 +66,6 @@ def _offset(doc: TextDocument, pos: Pos) -> int:
 @server.command("refract.rewrite")
 async def rewrite_command(ls: LanguageServer, *args: Any) -> dict[str, Any]:
     """Rewrite a range; apply it as a versioned edit unless the document changed meanwhile."""
-
     a: RewriteArgs = _parse(RewriteArgs, args)
     if a.uri not in ls.workspace.text_documents:
         raise JsonRpcInvalidParams(message=f"unknown document {a.uri}; open it first")
@@ -84,7 +83,8 @@ async def rewrite_command(ls: LanguageServer, *args: Any) -> dict[str, Any]:
     except RefractError as exc:
         raise JsonRpcInvalidParams(message=str(exc)) from None
     out: dict[str, Any] = result.model_dump()
-    if doc.version != version:
+    now = ls.workspace.text_documents.get(a.uri)  # None if the writer closed it meanwhile
+    if now is None or now.version != version or now.source[start:end] != request.text:
         return {**out, "applied": False, "reason": "the document changed while the rewrite was computing"}
     edit = lsp.TextDocumentEdit(
         text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=a.uri, version=version),
