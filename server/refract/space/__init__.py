@@ -16,6 +16,7 @@ import numpy as np
 
 from refract.codec import Codec
 from refract.errors import OperationError
+from refract.operations import unit
 
 EXAMPLES = Path(__file__).parent / "examples"
 AXES = ("length", "sentiment", "formality", "concreteness", "question", "person")
@@ -32,7 +33,7 @@ class Axis:
 
     def readout(self, vectors: np.ndarray) -> np.ndarray:
         """Calibrated position of each row: -1 like the low examples, +1 like the high ones."""
-        unit_dir = self.direction / np.linalg.norm(self.direction)
+        unit_dir = unit(self.direction)[0]
         mid, half = (self.low_mean + self.high_mean) / 2, (self.high_mean - self.low_mean) / 2
         return (np.atleast_2d(vectors) @ unit_dir - mid) / half
 
@@ -50,7 +51,7 @@ def load_pairs(name: str) -> tuple[tuple[str, str], list[str], list[str]]:
 def fit_axis(name: str, poles: tuple[str, str], low: np.ndarray, high: np.ndarray) -> Axis:
     """An axis from paired example vectors (row i of low pairs with row i of high)."""
     direction = (high - low).mean(axis=0).astype(np.float32)
-    unit_dir = direction / np.linalg.norm(direction)
+    unit_dir = unit(direction)[0]
     return Axis(name, *poles, direction, float((low @ unit_dir).mean()), float((high @ unit_dir).mean()))
 
 
