@@ -96,12 +96,14 @@ def test_batch_mode_keeps_going_past_bad_lines(monkeypatch, capsys):
     assert by_id["h"]["text"]
 
 
-def test_features_reads_out_every_axis(capsys):
+def test_features_reads_out_every_axis_and_the_top_labelled_features(capsys):
     from refract.space import AXES
 
-    assert main(["features", "--json", "Did you enjoy the concert last night?"]) == 0
-    axes = json.loads(capsys.readouterr().out)["axes"]
-    assert list(axes) == list(AXES) and all(isinstance(v, float) for v in axes.values())
+    assert main(["features", "--json", "--top", "3", "Did you enjoy the concert last night?"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert list(report["axes"]) == list(AXES) and all(isinstance(v, float) for v in report["axes"].values())
+    assert 1 <= len(report["features"]) <= 3 and all(f["label"] and f["value"] > 0 for f in report["features"])
+    assert any("concert" in f["label"] or "music" in f["label"] for f in report["features"]), report["features"]
     assert main(["features", "Did you enjoy the concert last night?"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == len(AXES) and lines[0].startswith("length")
+    assert lines[0].startswith("length") and lines[len(AXES)] == "features" and len(lines) > len(AXES) + 1

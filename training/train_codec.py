@@ -6,6 +6,7 @@ the shipped weights folder every --save-every minutes, so an interrupted run sti
 
     python training/train_codec.py --minutes 92
     python training/train_codec.py --resume --minutes 30 --lr 5e-4   # continue from the shipped weights
+    python training/train_codec.py --resume --out runs/candidate     # ... into a folder to compare first
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shutil
 import time
 from pathlib import Path
 
@@ -50,11 +52,14 @@ def perturb(z: torch.Tensor, sigma: float) -> torch.Tensor:
     return F.normalize(z + scale * torch.randn_like(z) / math.sqrt(z.shape[1]), dim=-1)
 
 
-def save(model: LatentDecoder, meta: dict, history: list[dict]) -> None:
+def save(model: LatentDecoder, meta: dict, history: list[dict], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in model.state_dict().items()}
-    save_file(state, str(WEIGHTS_DIR / "decoder.safetensors"))
+    save_file(state, str(out / "decoder.safetensors"))
     record = {"config": model.cfg.to_dict(), "training": meta, "history": history}
-    (WEIGHTS_DIR / "decoder.json").write_text(json.dumps(record, indent=2))
+    (out / "decoder.json").write_text(json.dumps(record, indent=2))
+    if out != WEIGHTS_DIR:  # a candidate folder is a complete codec: benchmarks load it as it is
+        shutil.copyfile(WEIGHTS_DIR / "tokenizer.json", out / "tokenizer.json")
 
 
 def main() -> None:
@@ -69,8 +74,10 @@ def main() -> None:
     p.add_argument("--width", type=int, default=256)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--resume", action="store_true", help="start from the shipped weights (fresh schedule)")
+    p.add_argument("--out", type=Path, default=WEIGHTS_DIR, help="folder to save to (default: the shipped weights)")
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = p.parse_args()
+    settings = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
 
@@ -129,10 +136,15 @@ def main() -> None:
         if time.time() - last_save > args.save_every * 60:
             last_save = time.time()
             hl = held_out_loss()
-            save(model, {"steps": step, "held_out_loss": round(hl, 4), "args": vars(args)}, history)
+            save(model, {"steps": step, "held_out_loss": round(hl, 4), "args": settings}, history, args.out)
             print(f"checkpoint at step {step}: held-out loss {hl:.3f}", flush=True)
     hl = held_out_loss()
-    save(model, {"steps": step, "held_out_loss": round(hl, 4), "args": vars(args), "sentences": len(rows)}, history)
+    save(
+        model,
+        {"steps": step, "held_out_loss": round(hl, 4), "args": settings, "sentences": len(rows)},
+        history,
+        args.out,
+    )
     print(f"done: {step} steps, held-out loss {hl:.3f}", flush=True)
 
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 from pydantic import ValidationError
@@ -15,8 +16,9 @@ from refract.codec import load_codec
 from refract.config import RefractConfig
 from refract.errors import RefractError, describe
 from refract.operations import OP_NAMES
+from refract.patches import check_stamp, make_patch, read_patch, write_patch
+from refract.readout import describe_text, patch_summary, patch_summary_lines, report_lines
 from refract.rewrite import RewriteRequest, check_text, rewrite, validate
-from refract.space import readout_lines, readouts
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,19 +45,33 @@ def build_parser() -> argparse.ArgumentParser:
     rw.add_argument("--json", action="store_true", help="print JSON with all candidates and timing")
     rw.add_argument("--jsonl", action="store_true", help="batch mode: one JSON request per stdin line")
 
-    ft = sub.add_parser("features", help="show where a text sits on each named axis")
+    ft = sub.add_parser("features", help="show where a text sits on each axis, and its top features")
     ft.add_argument("text", nargs="?", help="text to read, or - to read standard input")
+    ft.add_argument("--top", type=int, default=5, help="labelled features to show (default 5)")
     ft.add_argument("--json", action="store_true", help="print JSON")
+
+    pt = sub.add_parser("patch", help="save or show style patches")
+    patch_sub = pt.add_subparsers(dest="patch_command", required=True, parser_class=_Parser)
+    save = patch_sub.add_parser("save", help="save the style of your writing as a patch")
+    save.add_argument("path", help="patch file to write (NAME.json)")
+    save.add_argument("--from", dest="source", required=True, metavar="PATH",
+                      help="a text file, a folder of .txt/.md files, or - for standard input")  # fmt: skip
+    save.add_argument("--name", help="patch name (default: the file name)")
+    save.add_argument("--description", default="", help="one line saying what the patch does")
+    show = patch_sub.add_parser("show", help="validate a patch and show what it does")
+    show.add_argument("path", help="patch file (NAME.json)")
+    show.add_argument("--json", action="store_true", help="print JSON")
 
     sub.add_parser("serve", help="run the language server on stdio")
     return parser
 
 
 def _rewrite_one(args: argparse.Namespace, config: RefractConfig) -> int:
-    if args.op is None:
-        raise RefractError("rewrite needs --op OP")
+    op = args.op or ("patch" if args.patch else None)
+    if op is None:
+        raise RefractError("rewrite needs --op OP (or --patch FILE)")
     request = RewriteRequest(
-        op=args.op,
+        op=op,
         text=_read_text(args.text),
         amount=args.amount,
         source=args.source,
@@ -71,12 +87,45 @@ def _rewrite_one(args: argparse.Namespace, config: RefractConfig) -> int:
 def _features(args: argparse.Namespace, config: RefractConfig) -> int:
     text = check_text(_read_text(args.text), config.max_words)
     codec = load_codec(config.codec)
-    values = readouts(codec, text)
-    if args.json:
-        print(json.dumps({"axes": values}))
-        return 0
-    print("\n".join(readout_lines(codec, values)))
+    report = describe_text(codec, text, args.top)
+    print(json.dumps(report) if args.json else "\n".join(report_lines(codec, report)))
     return 0
+
+
+def _patch(args: argparse.Namespace, config: RefractConfig) -> int:
+    if args.patch_command == "show":
+        patch = read_patch(args.path)  # structure first: a broken file fails before the model loads
+        codec = load_codec(config.codec)
+        check_stamp(patch, codec)
+        summary = patch_summary(codec, patch)
+        print(json.dumps(summary) if args.json else "\n".join(patch_summary_lines(codec, summary)))
+        return 0
+    texts = _read_sources(args.source)
+    codec = load_codec(config.codec)
+    name = args.name or Path(args.path).stem
+    path = write_patch(args.path, *make_patch(codec, texts, name, args.description))
+    print(f"saved style patch {name!r} to {path}")
+    return 0
+
+
+def _read_sources(source: str) -> list[str]:
+    """The texts to learn a style from: stdin, one file, or the .txt/.md files of a folder."""
+    if source == "-":
+        paths: list[Path] = []
+        texts = [sys.stdin.read()]
+    else:
+        root = Path(source)
+        if not root.exists():
+            raise RefractError(f"{source} does not exist")
+        paths = sorted(p for p in root.iterdir() if p.suffix in (".txt", ".md")) if root.is_dir() else [root]
+        try:
+            texts = [p.read_text(encoding="utf-8") for p in paths]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RefractError(f"cannot read {source}: {exc}") from None
+    texts = [t for t in texts if t.strip()]
+    if not texts:
+        raise RefractError(f"found no text in {source} (a folder is read for .txt and .md files)")
+    return texts
 
 
 def _read_text(arg: str | None) -> str:
@@ -124,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "features":
             return _features(args, RefractConfig.from_env(codec=args.codec))
+        if args.command == "patch":
+            return _patch(args, RefractConfig.from_env(codec=args.codec))
         config = RefractConfig.from_env(codec=args.codec, samples=args.samples, seed=args.seed)
         if args.jsonl:
             if args.text is not None:

@@ -1,4 +1,5 @@
-"""The one settings object. The CLI, the language server and the benchmarks all build one."""
+"""The one settings object. The CLI, the language server (from the client's `refract` settings)
+and the benchmarks all build one."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ class RefractConfig(BaseModel):
     temperature: float = Field(0.7, ge=0.0, le=2.0, description="sampling temperature for candidates after the first")
     seed: int = Field(0, description="random seed, so the same request gives the same rewrite")
     max_words: int = Field(200, ge=1, description="longest selection accepted")
+    patch_folders: tuple[str, ...] = Field((), description="extra folders searched for style patches")
+    hover: bool = Field(True, description="show readouts when hovering over a sentence (language server)")
+    heatmap_feature: str = Field("sentiment", min_length=1, description="default axis or feature of the heat map")
 
     @classmethod
     def from_env(cls, **overrides: object) -> RefractConfig:

@@ -20,6 +20,14 @@ class OperationError(RefractError):
     """A rewrite request that cannot be carried out (bad op, text, amount, source)."""
 
 
+class Cancelled(OperationError):
+    """The writer cancelled the request while it was computing."""
+
+
+class PatchError(RefractError):
+    """A style patch file that cannot be read, is malformed, or was made for another model."""
+
+
 def describe(exc: ValidationError) -> str:
     """The first problem of a pydantic validation error, as 'field: message'."""
     err = exc.errors()[0]

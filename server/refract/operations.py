@@ -1,8 +1,8 @@
 """Operations as pure vector edits: (text vector, request) -> target vectors to decode.
 
 Every op here works on unit-norm numpy vectors and returns unit-norm rows; decoding and
-reranking happen in refract.rewrite. Ops whose semantic directions are not built yet raise
-an OperationError that says so rather than returning the input unchanged.
+reranking happen in refract.rewrite, and whatever an op needs from the semantic space (an
+axis direction, the tone basis, a feature or patch transform) is prepared there and handed in.
 """
 
 from __future__ import annotations
@@ -27,9 +27,12 @@ class EditInputs:
     count: int = 1  # how many targets an op that samples (variations) should return
     seed: int = 0
     direction: np.ndarray | None = None  # (dim,) the op's axis (see AXIS_OF), low pole to high pole
+    tone_basis: np.ndarray | None = None  # (dim, r) orthonormal columns spanning "tone", for tone and topic
+    transform: Transform | None = None  # (z, amount) -> z, prepared from a feature or a patch
 
 
 Edit = Callable[[EditInputs], np.ndarray]
+Transform = Callable[[np.ndarray, float], np.ndarray]
 
 
 def unit(v: np.ndarray) -> np.ndarray:
@@ -79,27 +82,54 @@ def _along(sign: float, default: float, limit: float) -> Edit:
     return edit
 
 
+def _paste(part: str) -> Edit:
+    """Take the tone (or everything but the tone: the topic) from the source; amount scales it (0..2, default 1)."""
+
+    def edit(x: EditInputs) -> np.ndarray:
+        amount = 1.0 if x.amount is None else x.amount
+        if not 0.0 <= amount <= 2.0:
+            raise OperationError(f"{part} amount is how much of the source's {part} to take, 0 to 2; got {amount:g}")
+        if x.tone_basis is None:
+            raise OperationError(f"{part} needs the tone axes; they were not computed")
+        z = unit(x.z)[0]
+        delta = unit(_need_source(x, part))[0] - z
+        tone = x.tone_basis @ (x.tone_basis.T @ delta)
+        return unit(z + amount * (tone if part == "tone" else delta - tone))
+
+    return edit
+
+
+def _transformed(what: str, default: float, low: float, high: float) -> Edit:
+    """Apply the feature or patch transform prepared by the caller, scaled by amount."""
+
+    def edit(x: EditInputs) -> np.ndarray:
+        amount = default if x.amount is None else x.amount
+        if not low <= amount <= high:
+            raise OperationError(f"{what} amount must be between {low:g} and {high:g}; got {amount:g}")
+        if x.transform is None:
+            raise OperationError(f"the {what} operation needs a {what}; none was given")
+        return unit(x.transform(unit(x.z)[0], amount))
+
+    return edit
+
+
 def _need_source(x: EditInputs, op: str) -> np.ndarray:
     if x.source is None:
         raise OperationError(f"{op} needs a source passage to take from")
     return x.source
 
 
-def _not_yet(op: str) -> Edit:
-    def edit(_: EditInputs) -> np.ndarray:
-        raise OperationError(f"the {op} operation is not yet available in this version of Refract")
-
-    return edit
-
-
-EDITS: dict[str, Edit] = {name: _not_yet(name) for name in OP_NAMES}
-EDITS.update(
+EDITS: dict[str, Edit] = dict(
     roundtrip=roundtrip,
     blend=blend,
     variations=variations,
     shorten=_along(-1.0, 1.0, 3.0),
     lengthen=_along(+1.0, 1.0, 3.0),
     sentiment=_along(+1.0, 1.0, 3.0),
+    tone=_paste("tone"),
+    topic=_paste("topic"),
+    feature=_transformed("feature", 1.0, 0.0, 3.0),
+    patch=_transformed("patch", 1.0, 0.0, 3.0),
 )
 AXIS_OF = {"shorten": "length", "lengthen": "length", "sentiment": "sentiment"}  # ops that move along an axis
 

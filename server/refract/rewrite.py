@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import time
 import unicodedata
+from collections.abc import Callable
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from refract.codec import Codec
 from refract.config import RefractConfig
-from refract.errors import OperationError
+from refract.errors import Cancelled, OperationError
 from refract.operations import AXIS_OF, NEEDS_SOURCE, EditInputs, edit_for, unit
+from refract.patches import read_patch
+from refract.patches import transform as patch_transform
 from refract.sentences import sentence_spans, splice
-from refract.space import axis
+from refract.space import axis, passage_vector, tone_basis
+from refract.space.features import load_features
 
 
 class EditOptions(BaseModel):
@@ -67,7 +71,31 @@ def validate(request: RewriteRequest, config: RefractConfig) -> RewriteRequest:
         if source is None:
             raise OperationError(f"{request.op} needs a source passage to take from")
         source = check_text(source, config.max_words, "source")
+    if request.op == "patch":
+        if request.patch is None:
+            raise OperationError("the patch operation needs a style patch file")
+        read_patch(request.patch)
+    if request.op == "feature" and request.feature is None:
+        raise OperationError("the feature operation needs a feature id or label")
     return request.model_copy(update={"text": check_text(request.text, config.max_words), "source": source})
+
+
+def prepare(codec: Codec, request: RewriteRequest, count: int, seed: int) -> dict[str, object]:
+    """What the request's op needs from the semantic space, as EditInputs fields (all but z)."""
+    op, needs = request.op, {"amount": request.amount, "count": count, "seed": seed}
+    if op in NEEDS_SOURCE:
+        needs["source"] = passage_vector(codec, request.source or "")
+    if op in AXIS_OF:
+        needs["direction"] = axis(codec, AXIS_OF[op]).direction
+    if op in ("tone", "topic"):
+        needs["tone_basis"] = tone_basis(codec)
+    if op == "feature":
+        features = load_features(codec)
+        fid = features.find(request.feature if request.feature is not None else "").id
+        needs["transform"] = lambda z, value: features.set_value(z, fid, value)
+    if op == "patch":
+        needs["transform"] = patch_transform(codec, read_patch(request.patch or ""))
+    return needs
 
 
 def rerank(codec: Codec, groups: list[list[str]], targets: list[np.ndarray]) -> list[list[Candidate]]:
@@ -92,11 +120,14 @@ def combine(text: str, spans: list[tuple[int, int]], per_sentence: list[list[Can
     return [Candidate(text=t, score=sc) for t, sc in out.items()]
 
 
-def rewrite(codec: Codec, request: RewriteRequest, config: RefractConfig) -> RewriteResult:
-    """Carry out one request end to end; raises OperationError for anything the writer must fix.
+def rewrite(
+    codec: Codec, request: RewriteRequest, config: RefractConfig, should_stop: Callable[[], bool] = lambda: False
+) -> RewriteResult:
+    """Carry out one request end to end; raises a RefractError for anything the writer must fix.
 
     The codec works on sentences, so a longer selection is rewritten sentence by sentence with
     the same edit; everything between sentences (whitespace, list and heading markers) is kept.
+    `should_stop` is polled between the model calls; when it turns true the work ends with Cancelled.
     """
     start = time.perf_counter()
     text = request.text
@@ -106,19 +137,24 @@ def rewrite(codec: Codec, request: RewriteRequest, config: RefractConfig) -> Rew
     if not spans:
         raise OperationError("the selection holds no sentence to rewrite, only markup")
     sentences = [" ".join(text[a:b].split()) for a, b in spans]  # hard-wrapped lines read as one sentence
-    source = codec.encode([request.source])[0] if request.op in NEEDS_SOURCE else None
-    direction = axis(codec, AXIS_OF[request.op]).direction if request.op in AXIS_OF else None
-    shared = {"amount": request.amount, "source": source, "count": config.samples, "seed": config.seed}
-    targets = [edit(EditInputs(z=z, direction=direction, **shared)) for z in codec.encode(sentences)]
+    needs = prepare(codec, request, config.samples, config.seed)
+    targets = [edit(EditInputs(z=z, **needs)) for z in codec.encode(sentences)]  # type: ignore[arg-type]
     flat = np.concatenate(targets)
+    _check(should_stop)
     greedy = [row[0] for row in codec.decode(flat, n=1, temperature=0.0)]
     bounds = np.cumsum([0, *(len(t) for t in targets)])
     groups = [greedy[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     if all(len(t) == 1 for t in targets) and config.samples > 1:
         sampled = codec.decode(flat, n=config.samples - 1, temperature=config.temperature, seed=config.seed)
         groups = [g + extra for g, extra in zip(groups, sampled, strict=True)]
+    _check(should_stop)
     per_sentence = rerank(codec, groups, targets)
     if any(not c for c in per_sentence):
         raise OperationError("the model produced no text for this selection; try a longer or plainer passage")
     candidates = combine(text, spans, per_sentence)
     return RewriteResult(text=candidates[0].text, candidates=candidates, seconds=round(time.perf_counter() - start, 3))
+
+
+def _check(should_stop: Callable[[], bool]) -> None:
+    if should_stop():
+        raise Cancelled("the rewrite was cancelled")

@@ -1,29 +1,76 @@
 """The language server behind `refract serve`: LSP in, core calls out.
 
-This module only translates protocol to refract.rewrite calls; model work runs on a worker
-thread so the event loop keeps answering while a rewrite computes.
+This module translates protocol to core calls (refract.rewrite, refract.readout, refract.patches)
+and holds no model logic. Model work runs off the event loop on two pools: one worker for
+rewrites (they queue, so memory stays flat) and two for reads (hover, features, heat map), so a
+hover never waits behind a rewrite. The surface is documented in docs/protocol.md.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, TypeVar
 
+import numpy as np
 from lsprotocol import types as lsp
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from refract import __version__
-from refract.codec import load_codec
+from refract.codec import Codec, load_codec
+from refract.codec.cache import CachedCodec
 from refract.config import RefractConfig
 from refract.errors import RefractError, describe
+from refract.patches import find_patches, make_patch, read_patch, write_patch
+from refract.readout import describe_text, describe_vector, markdown
 from refract.rewrite import EditOptions, RewriteRequest, check_text, rewrite
-from refract.sentences import sentence_at
-from refract.space import AXES, axis, readout_lines, readouts
+from refract.sentences import sentence_at, sentence_spans
+from refract.space import AXES, axis
+from refract.space.features import load_features
 
-server = LanguageServer("refract", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+T = TypeVar("T", bound=BaseModel)
+
+
+class RefractServer(LanguageServer):
+    """The LSP server plus the little state a session has: settings, style clipboard, pools."""
+
+    def __init__(self) -> None:
+        super().__init__("refract", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        self.config = RefractConfig.from_env()
+        self.settings_read = asyncio.Event()  # set once the client's settings arrived (or cannot)
+        self.clipboard: str | None = None  # the passage copied with refract.copyStyle
+        self.rewrites = ThreadPoolExecutor(max_workers=1, thread_name_prefix="refract-rewrite")
+        self.reads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="refract-read")
+
+    def codec(self) -> CachedCodec:
+        return _cached(load_codec(self.config.codec))
+
+    async def settings(self) -> RefractConfig:
+        """The settings, waiting briefly for the client's answer if a request beat it after start-up."""
+        try:
+            await asyncio.wait_for(self.settings_read.wait(), timeout=3.0)
+        except TimeoutError:
+            self.settings_read.set()  # a client that never answers gets the defaults
+        return self.config
+
+
+@lru_cache(maxsize=2)
+def _cached(codec: Codec) -> CachedCodec:
+    return CachedCodec(codec)
+
+
+server = RefractServer()
+
+
+# --- arguments -------------------------------------------------------------------------------
 
 
 class Pos(BaseModel):
@@ -36,18 +83,82 @@ class Span(BaseModel):
     end: Pos
 
 
-class RewriteArgs(EditOptions):
+class Where(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     uri: str
     range: Span
 
 
-def _parse(model: type[BaseModel], args: tuple[Any, ...]) -> Any:
+class RewriteArgs(EditOptions, Where):
+    apply: bool = True
+
+
+class VariationsArgs(Where):
+    amount: float | None = Field(None, allow_inf_nan=False)
+
+
+class ApplyTextArgs(Where):
+    text: str
+    version: int
+
+
+class PasteStyleArgs(Where):
+    aspect: Literal["tone", "topic"]
+    amount: float | None = Field(None, allow_inf_nan=False)
+    apply: bool = True
+
+
+class SavePatchArgs(Where):
+    path: str = Field(min_length=1)
+    name: str | None = None
+
+
+class ApplyPatchArgs(Where):
+    path: str = Field(min_length=1)
+    amount: float | None = Field(None, allow_inf_nan=False)
+    apply: bool = True
+
+
+class HeatmapArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    uri: str
+    feature: str | None = None
+
+
+class ClientSettings(BaseModel):
+    """The client's `refract` settings section; keys only clients read (server path...) are ignored."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    class Hover(BaseModel):
+        enabled: bool = True
+
+    class Heatmap(BaseModel):
+        feature: str = "sentiment"
+
+    codec: str = "embedded"
+    samples: int = 4
+    patch_folders: list[str] = Field(default_factory=list, alias="patchFolders")
+    hover: Hover = Field(default_factory=Hover)
+    heatmap: Heatmap = Field(default_factory=Heatmap)
+
+
+def _parse(model: type[T], args: tuple[Any, ...]) -> T:
     if len(args) != 1 or not isinstance(args[0], dict):
         raise JsonRpcInvalidParams(message="expected one argument object")
     try:
         return model.model_validate(args[0])
     except ValidationError as exc:
         raise JsonRpcInvalidParams(message=f"bad argument {describe(exc)}") from None
+
+
+# --- documents and ranges --------------------------------------------------------------------
+
+
+def _document(ls: RefractServer, uri: str) -> TextDocument:
+    if uri not in ls.workspace.text_documents:
+        raise JsonRpcInvalidParams(message=f"unknown document {uri}; open it first")
+    return ls.workspace.get_text_document(uri)
 
 
 def _offset(doc: TextDocument, pos: Pos) -> int:
@@ -63,59 +174,395 @@ def _offset(doc: TextDocument, pos: Pos) -> int:
     return doc.offset_at_position(lsp.Position(line=pos.line, character=pos.character))
 
 
-@server.command("refract.rewrite")
-async def rewrite_command(ls: LanguageServer, *args: Any) -> dict[str, Any]:
-    """Rewrite a range; apply it as a versioned edit unless the document changed meanwhile."""
-    a: RewriteArgs = _parse(RewriteArgs, args)
-    if a.uri not in ls.workspace.text_documents:
-        raise JsonRpcInvalidParams(message=f"unknown document {a.uri}; open it first")
-    doc = ls.workspace.get_text_document(a.uri)
-    version = doc.version
-    start, end = _offset(doc, a.range.start), _offset(doc, a.range.end)
+class Selection(BaseModel):
+    """A range of a document as the server read it: where it is, which version, what it said."""
+
+    uri: str
+    range: Span
+    start: int
+    end: int
+    version: int | None
+    text: str
+
+
+def _select(ls: RefractServer, where: Where) -> Selection:
+    doc = _document(ls, where.uri)
+    start, end = _offset(doc, where.range.start), _offset(doc, where.range.end)
     if end < start:
         raise JsonRpcInvalidParams(message="range ends before it starts")
-    request = RewriteRequest(text=doc.source[start:end], **a.model_dump(include=set(EditOptions.model_fields)))
-    config = RefractConfig.from_env()
+    return Selection(
+        uri=where.uri, range=where.range, start=start, end=end, version=doc.version, text=doc.source[start:end]
+    )
+
+
+def _still_there(ls: RefractServer, sel: Selection) -> bool:
+    now = ls.workspace.text_documents.get(sel.uri)  # None if the writer closed it meanwhile
+    return now is not None and now.version == sel.version and now.source[sel.start : sel.end] == sel.text
+
+
+def _lsp_range(span: Span) -> lsp.Range:
+    return lsp.Range(start=lsp.Position(**span.start.model_dump()), end=lsp.Position(**span.end.model_dump()))
+
+
+def _versioned_edit(sel: Selection, new_text: str) -> lsp.WorkspaceEdit:
+    change = lsp.TextDocumentEdit(
+        text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=sel.uri, version=sel.version),
+        edits=[lsp.TextEdit(range=_lsp_range(sel.range), new_text=new_text)],
+    )
+    return lsp.WorkspaceEdit(document_changes=[change])
+
+
+CHANGED = "the document changed while the rewrite was computing; nothing was applied"
+
+
+async def _apply(ls: RefractServer, sel: Selection, new_text: str, label: str) -> dict[str, Any]:
+    """Apply new_text over the selection as a versioned edit, unless the text there changed."""
+    if not _still_there(ls, sel):
+        return {"applied": False, "reason": CHANGED}
+    answer = await ls.workspace_apply_edit_async(
+        lsp.ApplyWorkspaceEditParams(edit=_versioned_edit(sel, new_text), label=f"Refract: {label}")
+    )
+    if answer.applied:
+        return {"applied": True}
+    return {"applied": False, "reason": answer.failure_reason or "the editor refused the edit"}
+
+
+# --- running model work off the loop --------------------------------------------------------
+
+
+def _stop_flag(ls: RefractServer) -> tuple[Callable[[], bool], Callable[[], None]]:
+    """(should_stop, stop) for the request being handled.
+
+    pygls runs a command's coroutine as its own task and answers $/cancelRequest by cancelling
+    only the request's outer future, so the worker polls that future as well as its own flag.
+    """
+    outer = ls.protocol._request_futures.get(ls.protocol.msg_id)  # noqa: SLF001  no public handle in pygls 2
+    stopped = [False]
+
+    def should_stop() -> bool:
+        return stopped[0] or (outer is not None and outer.cancelled())
+
+    def stop() -> None:
+        stopped[0] = True
+
+    return should_stop, stop
+
+
+async def _in_pool(pool: ThreadPoolExecutor, work: Callable[[], Any], stop: Callable[[], None] | None = None) -> Any:
+    """Run work on a pool; RefractErrors become InvalidParams errors carrying the writer's message."""
     try:
-        result = await asyncio.get_running_loop().run_in_executor(
-            ls.thread_pool, lambda: rewrite(load_codec(config.codec), request, config)
-        )
+        return await asyncio.get_running_loop().run_in_executor(pool, work)
+    except asyncio.CancelledError:
+        if stop:
+            stop()
+        raise
     except RefractError as exc:
         raise JsonRpcInvalidParams(message=str(exc)) from None
-    out: dict[str, Any] = result.model_dump()
-    now = ls.workspace.text_documents.get(a.uri)  # None if the writer closed it meanwhile
-    if now is None or now.version != version or now.source[start:end] != request.text:
-        return {**out, "applied": False, "reason": "the document changed while the rewrite was computing"}
-    edit = lsp.TextDocumentEdit(
-        text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=a.uri, version=version),
-        edits=[
-            lsp.TextEdit(
-                range=lsp.Range(
-                    start=lsp.Position(**a.range.start.model_dump()), end=lsp.Position(**a.range.end.model_dump())
-                ),
-                new_text=result.text,
-            )
-        ],
-    )
-    applied = await ls.workspace_apply_edit_async(
-        lsp.ApplyWorkspaceEditParams(edit=lsp.WorkspaceEdit(document_changes=[edit]), label=f"Refract: {a.op}")
-    )
-    out["applied"] = applied.applied
-    if not applied.applied:
-        out["reason"] = applied.failure_reason or "the editor refused the edit"
-    return out
 
 
-def _hover_markdown(codec_name: str, sentence: str) -> str:
-    codec = load_codec(codec_name)
-    rows = readout_lines(codec, readouts(codec, sentence))
-    return "**Refract** (this sentence)\n```text\n" + "\n".join(rows) + "\n```"
+async def _progress(ls: RefractServer, title: str) -> str | None:
+    """Begin a $/progress report if the client can show one; returns its token."""
+    caps = ls.client_capabilities.window
+    if not (caps and caps.work_done_progress):
+        return None
+    token = str(uuid.uuid4())
+    try:
+        await ls.work_done_progress.create_async(token)
+    except Exception:  # noqa: BLE001  a client that refuses progress still gets its rewrite
+        return None
+    ls.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(title=title, cancellable=True))
+    return token
+
+
+async def _compute(ls: RefractServer, sel: Selection, options: EditOptions, label: str) -> dict[str, Any]:
+    """The rewrite of a selection, computed on the rewrite worker, with progress and cancellation."""
+    request = RewriteRequest(text=sel.text, **options.model_dump())
+    should_stop, stop = _stop_flag(ls)
+    config = await ls.settings()
+    token = await _progress(ls, f"Refract: {label}")
+    progress_cancelled = (lambda: ls.work_done_progress.tokens[token].cancelled()) if token else (lambda: False)
+    try:
+        result = await _in_pool(
+            ls.rewrites,
+            lambda: rewrite(ls.codec(), request, config, lambda: should_stop() or progress_cancelled()),
+            stop,
+        )
+    finally:
+        if token:
+            ls.work_done_progress.end(token, lsp.WorkDoneProgressEnd())
+    return {**result.model_dump(), "version": sel.version}
+
+
+async def _rewrite_and_apply(
+    ls: RefractServer, sel: Selection, options: EditOptions, apply: bool, label: str
+) -> dict[str, Any]:
+    out = await _compute(ls, sel, options, label)
+    if not apply:
+        return {**out, "applied": False}
+    return {**out, **await _apply(ls, sel, out["text"], label)}
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+@server.command("refract.rewrite")
+async def rewrite_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
+    """Rewrite a range; apply it as a versioned edit unless the document changed meanwhile."""
+    a = _parse(RewriteArgs, args)
+    options = EditOptions(**a.model_dump(include=set(EditOptions.model_fields)))
+    return await _rewrite_and_apply(ls, _select(ls, a), options, a.apply, a.op)
+
+
+@server.command("refract.variations")
+async def variations_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
+    """Candidates around the selection's meaning, for a picker; never edits."""
+    a = _parse(VariationsArgs, args)
+    out = await _compute(ls, _select(ls, a), EditOptions(op="variations", amount=a.amount), "variations")
+    return {"candidates": out["candidates"], "version": out["version"], "seconds": out["seconds"]}
+
+
+@server.command("refract.applyText")
+async def apply_text_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
+    """Replace a range with a chosen candidate, if the document is still at the version it came from."""
+    a = _parse(ApplyTextArgs, args)
+    sel = _select(ls, a)
+    if sel.version != a.version:
+        return {"applied": False, "reason": "the document changed since these candidates were made; nothing applied"}
+    return await _apply(ls, sel, a.text, "apply candidate")
+
+
+@server.command("refract.copyStyle")
+async def copy_style_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
+    """Keep the selection as the style clipboard (shared by all documents)."""
+    sel = _select(ls, _parse(Where, args))
+    text = _checked(ls, sel.text)
+    report = await _in_pool(ls.reads, lambda: describe_text(ls.codec(), text, top=0))
+    ls.clipboard = text
+    preview = " ".join(text.split()[:8]) + ("…" if len(text.split()) > 8 else "")
+    return {"copied": preview, "axes": report["axes"]}
+
+
+@server.command("refract.pasteStyle")
+async def paste_style_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
+    """Rewrite the selection with the copied passage's tone or topic."""
+    a = _parse(PasteStyleArgs, args)
+    if ls.clipboard is None:
+        raise JsonRpcInvalidParams(message="no style copied yet; select a passage and run Copy Style first")
+    options = EditOptions(op=a.aspect, amount=a.amount, source=ls.clipboard)
+    return await _rewrite_and_apply(ls, _select(ls, a), options, a.apply, f"paste {a.aspect}")
+
+
+@server.command("refract.savePatch")
+async def save_patch_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
+    """Save the selection's style as a patch file."""
+    a = _parse(SavePatchArgs, args)
+    text = _checked(ls, _select(ls, a).text)
+    path = _workspace_path(ls, a.path)
+    name = a.name or path.stem
+
+    def save() -> dict[str, Any]:
+        file, vectors = make_patch(ls.codec(), [text], name)
+        return {"path": str(write_patch(path, file, vectors)), "name": file.name, "axes": file.axes}
+
+    return await _in_pool(ls.reads, save)
+
+
+@server.command("refract.applyPatch")
+async def apply_patch_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
+    """Rewrite the selection with a style patch."""
+    a = _parse(ApplyPatchArgs, args)
+    path = str(_workspace_path(ls, a.path))
+    try:
+        read_patch(path)  # a bad file is an argument error, before any model work
+    except RefractError as exc:
+        raise JsonRpcInvalidParams(message=str(exc)) from None
+    options = EditOptions(op="patch", amount=a.amount, patch=path)
+    return await _rewrite_and_apply(ls, _select(ls, a), options, a.apply, f"apply patch {Path(path).stem}")
+
+
+@server.command("refract.listPatches")
+def list_patches_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
+    """The patches in the configured folders and each workspace folder's patches/."""
+    return {
+        "patches": [
+            {"path": str(p.path), "name": p.file.name, "description": p.file.description}
+            for p in find_patches(_patch_folders(ls))
+        ]
+    }
+
+
+@server.command("refract.features")
+async def features_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
+    """Axis readouts and top labelled features of the selection."""
+    text = _checked(ls, _select(ls, _parse(Where, args)).text)
+
+    def read() -> dict[str, Any]:
+        codec = ls.codec()
+        report = describe_text(codec, text)
+        return {**report, "markdown": markdown(codec, report, "selection")}
+
+    return await _in_pool(ls.reads, read)
+
+
+@server.command("refract.heatmap")
+async def heatmap_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
+    """One value per sentence of the document for an axis or a feature."""
+    a = _parse(HeatmapArgs, args)
+    doc = _document(ls, a.uri)
+    key = a.feature or (await ls.settings()).heatmap_feature
+    source = doc.source
+    spans = sentence_spans(source)
+    sentences = [" ".join(source[s:e].split()) for s, e in spans]
+
+    def values() -> tuple[str, np.ndarray]:
+        codec = ls.codec()
+        z = codec.encode(sentences) if sentences else np.zeros((0, codec.dim), dtype=np.float32)
+        if key in AXES:
+            ax = axis(codec, key)
+            return f"{ax.low} … {ax.high}", ax.readout(z)
+        features = load_features(codec)
+        feature = features.find(key)
+        return feature.label, features.value_of(z, feature.id)
+
+    label, vals = await _in_pool(ls.reads, values)
+    rows = [{"range": _range_of(doc, s, e), "value": round(float(v), 3)} for (s, e), v in zip(spans, vals, strict=True)]
+    low, high = (float(vals.min()), float(vals.max())) if len(vals) else (0.0, 0.0)
+    return {"feature": key, "label": label, "min": round(low, 3), "max": round(high, 3), "sentences": rows}
+
+
+def _range_of(doc: TextDocument, start: int, end: int) -> dict[str, Any]:
+    a, b = doc.client_position_at_offset(start), doc.client_position_at_offset(end)
+    return {"start": {"line": a.line, "character": a.character}, "end": {"line": b.line, "character": b.character}}
+
+
+def _checked(ls: RefractServer, text: str) -> str:
+    try:
+        return check_text(text, ls.config.max_words)
+    except RefractError as exc:
+        raise JsonRpcInvalidParams(message=str(exc)) from None
+
+
+def _roots(ls: RefractServer) -> list[Path]:
+    return [Path(to_fs_path(f.uri) or "") for f in ls.workspace.folders.values()]
+
+
+def _workspace_path(ls: RefractServer, path: str) -> Path:
+    """A path from the client: absolute as given, relative to the first workspace folder otherwise."""
+    p = Path(path).expanduser()
+    roots = _roots(ls)
+    return p if p.is_absolute() or not roots else roots[0] / p
+
+
+def _patch_folders(ls: RefractServer) -> list[Path]:
+    configured = [_workspace_path(ls, folder) for folder in ls.config.patch_folders]
+    return list(dict.fromkeys([*configured, *(root / "patches" for root in _roots(ls))]))
+
+
+# --- code actions -----------------------------------------------------------------------------
+
+ACTIONS: list[tuple[str, dict[str, Any]]] = [
+    ("Shorten", {"op": "shorten"}),
+    ("Lengthen", {"op": "lengthen"}),
+    ("More positive", {"op": "sentiment", "amount": 1.0}),
+    ("More negative", {"op": "sentiment", "amount": -1.0}),
+]
+
+
+@server.feature(
+    lsp.TEXT_DOCUMENT_CODE_ACTION,
+    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.RefactorRewrite], resolve_provider=True),
+)
+def code_actions(ls: RefractServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    """Refract's rewrites for a non-empty selection; listing is instant, the edit comes on resolve."""
+    r = params.range
+    if (r.start.line, r.start.character) == (r.end.line, r.end.character):
+        return []
+    doc = ls.workspace.text_documents.get(params.text_document.uri)
+    if doc is None:
+        return []
+    where = {"uri": doc.uri, "range": _span_dict(r)}
+    entries = [(f"Refract: {title}", "refract.rewrite", {**where, **extra}) for title, extra in ACTIONS]
+    if ls.clipboard is not None:
+        entries += [(f"Refract: Paste {aspect}", "refract.pasteStyle", {**where, "aspect": aspect})
+                    for aspect in ("tone", "topic")]  # fmt: skip
+    entries += [(f'Refract: Apply patch "{p.file.name}"', "refract.applyPatch", {**where, "path": str(p.path)})
+                for p in find_patches(_patch_folders(ls))]  # fmt: skip
+    lazy = _resolves_edits(ls)
+    actions = []
+    for title, command, arguments in entries:
+        action = lsp.CodeAction(title=title, kind=lsp.CodeActionKind.RefactorRewrite)
+        if lazy:
+            action.data = {"command": command, "arguments": arguments, "version": doc.version}
+        else:
+            action.command = lsp.Command(title=title, command=command, arguments=[arguments])
+        actions.append(action)
+    return actions
+
+
+def _span_dict(r: lsp.Range) -> dict[str, Any]:
+    return {
+        "start": {"line": r.start.line, "character": r.start.character},
+        "end": {"line": r.end.line, "character": r.end.character},
+    }
+
+
+def _resolves_edits(ls: RefractServer) -> bool:
+    doc_caps = ls.client_capabilities.text_document
+    support = doc_caps and doc_caps.code_action and doc_caps.code_action.resolve_support
+    return bool(support and "edit" in support.properties)
+
+
+@server.feature(lsp.CODE_ACTION_RESOLVE)
+async def resolve_code_action(ls: RefractServer, action: lsp.CodeAction) -> lsp.CodeAction:
+    """Compute the action's rewrite and attach it as a versioned edit."""
+    data = action.data if isinstance(action.data, dict) else {}
+    arguments = data.get("arguments")
+    if not isinstance(arguments, dict) or data.get("command") not in COMPUTE:
+        raise JsonRpcInvalidParams(message="this code action did not come from Refract")
+    where = _parse(Where, ({k: arguments[k] for k in ("uri", "range") if k in arguments},))
+    sel = _select(ls, where)
+    if sel.version != data.get("version"):
+        raise JsonRpcInvalidParams(message=CHANGED)
+    options = COMPUTE[data["command"]](ls, arguments)
+    out = await _compute(ls, sel, options, action.title)
+    if not _still_there(ls, sel):
+        raise JsonRpcInvalidParams(message=CHANGED)
+    action.edit = _versioned_edit(sel, out["text"])
+    return action
+
+
+def _options_for_rewrite(ls: RefractServer, arguments: dict[str, Any]) -> EditOptions:
+    return EditOptions(**{k: v for k, v in arguments.items() if k in EditOptions.model_fields})
+
+
+def _options_for_paste(ls: RefractServer, arguments: dict[str, Any]) -> EditOptions:
+    if ls.clipboard is None:
+        raise JsonRpcInvalidParams(message="no style copied yet; select a passage and run Copy Style first")
+    return EditOptions(op=arguments.get("aspect", "tone"), source=ls.clipboard)
+
+
+def _options_for_patch(ls: RefractServer, arguments: dict[str, Any]) -> EditOptions:
+    return EditOptions(op="patch", patch=str(_workspace_path(ls, str(arguments.get("path", "")))))
+
+
+COMPUTE: dict[str, Callable[[RefractServer, dict[str, Any]], EditOptions]] = {
+    "refract.rewrite": _options_for_rewrite,
+    "refract.pasteStyle": _options_for_paste,
+    "refract.applyPatch": _options_for_patch,
+}
+
+
+# --- hover ------------------------------------------------------------------------------------
 
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
-async def hover(ls: LanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
-    """Axis readouts of the sentence under the cursor."""
-    doc = ls.workspace.get_text_document(params.text_document.uri)
+async def hover(ls: RefractServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    """Axis readouts and top features of the sentence under the cursor."""
+    if not (await ls.settings()).hover:
+        return None
+    doc = ls.workspace.text_documents.get(params.text_document.uri)
+    if doc is None:
+        return None
     try:
         offset = doc.offset_at_position(params.position)
     except (IndexError, ValueError):
@@ -123,23 +570,76 @@ async def hover(ls: LanguageServer, params: lsp.HoverParams) -> lsp.Hover | None
     span = sentence_at(doc.source, offset)
     if span is None:
         return None
-    config = RefractConfig.from_env()
     try:
-        text = check_text(doc.source[span[0] : span[1]], config.max_words, "sentence")
-        markdown = await asyncio.get_running_loop().run_in_executor(ls.thread_pool, _hover_markdown, config.codec, text)
-    except RefractError:
+        text = check_text(" ".join(doc.source[span[0] : span[1]].split()), ls.config.max_words, "sentence")
+        codec = ls.codec()
+        z = codec.cached(text)
+        if z is None:  # first time this sentence is seen: encode it off the loop, then it is cached
+            z = (await _in_pool(ls.reads, lambda: codec.encode([text])))[0]
+        value = markdown(codec, describe_vector(codec, z), "this sentence")
+    except (RefractError, JsonRpcInvalidParams):
         return None  # nothing to say about this text (not English, too long): no hover rather than an error
     start, end = doc.client_position_at_offset(span[0]), doc.client_position_at_offset(span[1])
-    return lsp.Hover(
-        contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=markdown), range=lsp.Range(start, end)
-    )
+    return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=value), range=lsp.Range(start, end))
+
+
+# --- lifecycle and settings -------------------------------------------------------------------
 
 
 @server.feature(lsp.INITIALIZED)
-def warm_up(ls: LanguageServer, _: lsp.InitializedParams) -> None:
-    """Load the model and axes in the background so the first hover or rewrite does not wait for them."""
-    codec_name = RefractConfig.from_env().codec
-    ls.thread_pool.submit(lambda: [axis(load_codec(codec_name), name) for name in AXES])
+async def initialized(ls: RefractServer, _: lsp.InitializedParams) -> None:
+    """Read the client's settings, then load the model, axes and features in the background."""
+    await _pull_settings(ls)
+    ls.settings_read.set()
+    ls.reads.submit(_warm_up, ls)
+
+
+def _warm_up(ls: RefractServer) -> None:
+    codec = ls.codec()
+    for name in AXES:
+        axis(codec, name)
+    try:
+        load_features(codec)
+    except RefractError:
+        pass  # a codec without features still serves axes and rewrites
+
+
+@server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def settings_changed(ls: RefractServer, params: lsp.DidChangeConfigurationParams) -> None:
+    """Take new settings for the next request; no restart."""
+    pushed = params.settings.get("refract") if isinstance(params.settings, dict) else None
+    if isinstance(pushed, dict):
+        _use_settings(ls, pushed)
+    else:
+        await _pull_settings(ls)
+
+
+async def _pull_settings(ls: RefractServer) -> None:
+    caps = ls.client_capabilities.workspace
+    if not (caps and caps.configuration):
+        return
+    try:
+        values = await ls.workspace_configuration_async(
+            lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section="refract")])
+        )
+    except Exception:  # noqa: BLE001  a client that cannot answer keeps the defaults
+        return
+    if values and isinstance(values[0], dict):
+        _use_settings(ls, values[0])
+
+
+def _use_settings(ls: RefractServer, raw: dict[str, Any]) -> None:
+    try:
+        s = ClientSettings.model_validate(raw)
+        ls.config = RefractConfig.from_env(
+            codec=s.codec, samples=s.samples, patch_folders=tuple(s.patch_folders),
+            hover=s.hover.enabled, heatmap_feature=s.heatmap.feature,
+        )  # fmt: skip
+    except (ValidationError, RefractError) as exc:
+        message = describe(exc) if isinstance(exc, ValidationError) else str(exc)
+        ls.window_show_message(
+            lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=f"Refract: ignoring settings ({message})")
+        )
 
 
 def serve() -> None:

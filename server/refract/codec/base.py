@@ -10,7 +10,9 @@ import numpy as np
 class Codec(Protocol):
     name: str
     dim: int
-    fingerprint: str  # identifies the exact weights; style patches are stamped with it
+    fingerprint: str  # identifies the exact weights (encoder and decoder)
+    space: str  # identifies the embedding space (the encoder): vectors, features and patches are valid
+    #             across codecs that share it, so retraining a decoder does not invalidate patches
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """(len(texts), dim) float32, each row unit-norm."""

@@ -40,18 +40,20 @@ class EmbeddedCodec:
         self.decoder.load_state_dict(load_file(str(files[0])))
         self.dim = self.encoder.dim
         digest = hashlib.sha256(files[0].read_bytes() + files[2].read_bytes()).hexdigest()[:16]
+        self.space = f"minilm-{self.encoder.fingerprint[:8]}"
         self.fingerprint = f"embedded-{self.encoder.fingerprint[:8]}-{digest}"
-        self._lock = threading.Lock()  # torch modules are shared; one decode at a time keeps memory flat
+        # Encoder and decoder are separate modules: a hover's encode need not wait for a rewrite's decode.
+        self._encode_lock, self._decode_lock = threading.Lock(), threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
+        with self._encode_lock:
             return self.encoder.encode(texts).numpy().astype(np.float32)
 
     def decode(self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0) -> list[list[str]]:
         z = torch.as_tensor(np.asarray(vectors, dtype=np.float32))
         z = torch.nn.functional.normalize(z, dim=-1).repeat_interleave(n, dim=0)
         generator = torch.Generator().manual_seed(seed)
-        with self._lock, torch.inference_mode():
+        with self._decode_lock, torch.inference_mode():
             ids = self.decoder.sample(z, BOS, EOS, self.decoder.cfg.max_tokens, temperature, 0.9, generator)
         texts = [self.tokenizer.decode(row).strip() for row in ids]
         return [texts[i : i + n] for i in range(0, len(texts), n)]

@@ -17,9 +17,13 @@ import numpy as np
 from refract.codec import Codec
 from refract.errors import OperationError
 from refract.operations import unit
+from refract.sentences import sentence_spans
 
 EXAMPLES = Path(__file__).parent / "examples"
 AXES = ("length", "sentiment", "formality", "concreteness", "question", "person")
+# "Tone" is how a thing is said: register, sentiment, formality, person and mood. It is the span of
+# these axes' directions; the "topic" is everything orthogonal to it (see operations._paste).
+TONE_AXES = ("sentiment", "formality", "person", "question")
 
 
 @dataclass(frozen=True)
@@ -33,9 +37,13 @@ class Axis:
 
     def readout(self, vectors: np.ndarray) -> np.ndarray:
         """Calibrated position of each row: -1 like the low examples, +1 like the high ones."""
-        unit_dir = unit(self.direction)[0]
         mid, half = (self.low_mean + self.high_mean) / 2, (self.high_mean - self.low_mean) / 2
-        return (np.atleast_2d(vectors) @ unit_dir - mid) / half
+        return (np.atleast_2d(vectors) @ unit(self.direction)[0] - mid) / half
+
+    def shift(self, z: np.ndarray, target: float) -> np.ndarray:
+        """The offset that moves vector z to readout `target` on this axis, leaving other directions alone."""
+        half = (self.high_mean - self.low_mean) / 2
+        return (target - float(self.readout(z)[0])) * half * unit(self.direction)[0]
 
 
 def load_pairs(name: str) -> tuple[tuple[str, str], list[str], list[str]]:
@@ -63,22 +71,18 @@ def axis(codec: Codec, name: str) -> Axis:
     return fit_axis(name, poles, vectors[: len(low)], vectors[len(low) :])
 
 
-def readouts(codec: Codec, text: str) -> dict[str, float]:
-    """The text's calibrated position on every axis."""
-    z = codec.encode([text])
-    return {name: round(float(axis(codec, name).readout(z)[0]), 3) for name in AXES}
+@lru_cache(maxsize=8)
+def tone_basis(codec: Codec) -> np.ndarray:
+    """(dim, len(TONE_AXES)) orthonormal columns spanning the tone axes' directions."""
+    q, _ = np.linalg.qr(np.stack([axis(codec, name).direction for name in TONE_AXES], axis=1))
+    return q.astype(np.float32)
 
 
-def readout_lines(codec: Codec, values: dict[str, float]) -> list[str]:
-    """One aligned line per axis: name, low pole, bar, high pole, value."""
-    lines = []
-    for name, value in values.items():
-        ax = axis(codec, name)
-        lines.append(f"{name:<13}{ax.low:>10} {bar(value)} {ax.high:<9}{value:+.2f}")
-    return lines
+def passage_vector(codec: Codec, text: str) -> np.ndarray:
+    """A passage's place in the space: the normalised mean of its sentences' vectors.
 
-
-def bar(value: float, width: int = 10) -> str:
-    """A text bar for a readout in [-2, 2]: the marker moves from the low end to the high end."""
-    slot = int(round((min(max(value, -2.0), 2.0) + 2.0) / 4.0 * width))
-    return "[" + "-" * slot + "|" + "-" * (width - slot) + "]"
+    The codec reads sentences, and a long passage would be truncated by the encoder; the mean
+    keeps what all the sentences share (their tone, their topic) and averages out the rest.
+    """
+    sentences = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)] or [text]
+    return unit(codec.encode(sentences).mean(axis=0))[0]

@@ -1,0 +1,22 @@
+-- Refract language server configuration for Neovim 0.11+ (`:help lsp-config`).
+--
+-- Picked up automatically by `vim.lsp.config('refract', {...})` / `vim.lsp.enable('refract')`
+-- when this plugin is on 'runtimepath'. `require('refract').setup()` merges its options on top.
+-- Settings mirror docs/protocol.md ("Settings"); the server reads the `refract` section through
+-- workspace/configuration, which Neovim answers from `settings`.
+
+---@type vim.lsp.Config
+return {
+  cmd = { 'refract', 'serve' },
+  filetypes = { 'markdown', 'text', 'gitcommit', 'mail', 'rst', 'tex' },
+  root_markers = { '.git', 'pyproject.toml', 'patches' },
+  settings = {
+    refract = {
+      codec = 'embedded', -- `embedded`, or `contra:/path/to/checkpoint`
+      samples = 4, -- candidates decoded per rewrite, 1..32
+      patchFolders = {}, -- extra folders searched for style patches
+      hover = { enabled = true }, -- readouts on hover (`K`)
+      heatmap = { feature = 'sentiment' }, -- default axis or feature for the heat map
+    },
+  },
+}
