@@ -88,7 +88,7 @@ def prepare(codec: Codec, request: RewriteRequest, count: int, seed: int) -> dic
     if op in AXIS_OF:
         needs["direction"] = axis(codec, AXIS_OF[op]).direction
     if op in ("tone", "topic"):
-        needs["tone_basis"] = tone_basis(codec)
+        needs["tone_basis"] = tone_basis(codec, with_features=op == "tone")
     if op == "feature":
         features = load_features(codec)
         fid = features.find(request.feature if request.feature is not None else "").id

@@ -31,7 +31,7 @@ from refract.config import RefractConfig
 from refract.errors import RefractError, describe
 from refract.patches import find_patches, make_patch, read_patch, write_patch
 from refract.readout import describe_text, describe_vector, markdown
-from refract.rewrite import EditOptions, RewriteRequest, check_text, rewrite
+from refract.rewrite import EditOptions, RewriteRequest, check_text, rewrite, validate
 from refract.sentences import sentence_at, sentence_spans
 from refract.space import AXES, axis
 from refract.space.features import load_features
@@ -276,9 +276,13 @@ async def _progress(ls: RefractServer, title: str) -> str | None:
 
 async def _compute(ls: RefractServer, sel: Selection, options: EditOptions, label: str) -> dict[str, Any]:
     """The rewrite of a selection, computed on the rewrite worker, with progress and cancellation."""
-    request = RewriteRequest(text=sel.text, **options.model_dump())
-    should_stop, stop = _stop_flag(ls)
     config = await ls.settings()
+    request = RewriteRequest(text=sel.text, **options.model_dump())
+    try:  # cheap checks on the loop: a bad request is answered at once, not after the rewrites queued before it
+        validate(request, config)
+    except RefractError as exc:
+        raise JsonRpcInvalidParams(message=str(exc)) from None
+    should_stop, stop = _stop_flag(ls)
     token = await _progress(ls, f"Refract: {label}")
     progress_cancelled = (lambda: ls.work_done_progress.tokens[token].cancelled()) if token else (lambda: False)
     try:

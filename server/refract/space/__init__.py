@@ -15,15 +15,20 @@ from pathlib import Path
 import numpy as np
 
 from refract.codec import Codec
-from refract.errors import OperationError
+from refract.errors import OperationError, RefractError
 from refract.operations import unit
 from refract.sentences import sentence_spans
+from refract.space.features import FeatureSet, load_features
 
 EXAMPLES = Path(__file__).parent / "examples"
 AXES = ("length", "sentiment", "formality", "concreteness", "question", "person")
-# "Tone" is how a thing is said: register, sentiment, formality, person and mood. It is the span of
-# these axes' directions; the "topic" is everything orthogonal to it (see operations._paste).
+# "Tone" is how a thing is said: register, sentiment, formality, person and mood. Pasting tone copies
+# the span of these axes' directions and of the TONE_FEATURES sparse features that best tell the two
+# sides of their example pairs apart (the pairs match in topic, so what differs is tone). Pasting
+# topic keeps only the axes' span of the text and takes everything else from the source: the tone
+# features also carry content words, and keeping them would keep the text's topic (docs/features.md).
 TONE_AXES = ("sentiment", "formality", "person", "question")
+TONE_FEATURES = 64
 
 
 @dataclass(frozen=True)
@@ -72,10 +77,28 @@ def axis(codec: Codec, name: str) -> Axis:
 
 
 @lru_cache(maxsize=8)
-def tone_basis(codec: Codec) -> np.ndarray:
-    """(dim, len(TONE_AXES)) orthonormal columns spanning the tone axes' directions."""
-    q, _ = np.linalg.qr(np.stack([axis(codec, name).direction for name in TONE_AXES], axis=1))
+def tone_basis(codec: Codec, with_features: bool = True) -> np.ndarray:
+    """(dim, r) orthonormal columns spanning the tone axes and, if asked and the codec has them, the tone features."""
+    columns = [axis(codec, name).direction for name in TONE_AXES]
+    try:
+        features = load_features(codec) if with_features else None
+    except RefractError:
+        features = None  # a codec without a feature set: tone is the axes alone
+    if features is not None:
+        columns += [features.direction(int(i)) for i in np.argsort(-tone_scores(codec, features))[:TONE_FEATURES]]
+    q, _ = np.linalg.qr(np.stack(columns, axis=1))
     return q.astype(np.float32)
+
+
+def tone_scores(codec: Codec, features: FeatureSet) -> np.ndarray:
+    """(F,) how strongly each feature separates the two sides of any tone axis's example pairs (a paired t)."""
+    score = np.zeros(len(features.features), dtype=np.float32)
+    for name in TONE_AXES:
+        _, low, high = load_pairs(name)
+        diff = features.activations(codec.encode(high)) - features.activations(codec.encode(low))
+        t = np.abs(diff.mean(axis=0)) / (diff.std(axis=0) + 1e-6) * np.sqrt(len(low))
+        score = np.maximum(score, t)
+    return score
 
 
 def passage_vector(codec: Codec, text: str) -> np.ndarray:
