@@ -178,7 +178,7 @@ async def test_variations_offer_distinct_candidates_without_editing(client: Lang
 async def test_copy_style_in_one_document_and_paste_tone_in_another(client: LanguageClient):
     copied = await _cmd(client, "refract.copyStyle", uri=OTHER, range=_range(0, 0, len(ANGRY) - 1))
     assert copied["copied"].startswith("This hotel") and copied["axes"]["sentiment"] < 0
-    for aspect in ("tone", "topic"):
+    for aspect in ("tone", "topic", "blend"):
         result = await _cmd(client, "refract.pasteStyle", uri=URI, range=LINE1, aspect=aspect)
         assert result["applied"] is True and result["text"]
         assert applied_edits[-1].edit.document_changes[0].text_document.uri == URI

@@ -103,7 +103,7 @@ class ApplyTextArgs(Where):
 
 
 class PasteStyleArgs(Where):
-    aspect: Literal["tone", "topic"]
+    aspect: Literal["tone", "topic", "blend"]
     amount: float | None = Field(None, allow_inf_nan=False)
     apply: bool = True
 
@@ -348,7 +348,7 @@ async def copy_style_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
 
 @server.command("refract.pasteStyle")
 async def paste_style_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
-    """Rewrite the selection with the copied passage's tone or topic."""
+    """Rewrite the selection with the copied passage's tone or topic, or blend it toward the passage."""
     a = _parse(PasteStyleArgs, args)
     if ls.clipboard is None:
         raise JsonRpcInvalidParams(message="no style copied yet; select a passage and run Copy Style first")
@@ -576,7 +576,7 @@ async def hover(ls: RefractServer, params: lsp.HoverParams) -> lsp.Hover | None:
         return None
     try:
         text = check_text(" ".join(doc.source[span[0] : span[1]].split()), ls.config.max_words, "sentence")
-        codec = ls.codec()
+        codec = await _in_pool(ls.reads, ls.codec)  # the first call may wait for the model to load: not on the loop
         z = codec.cached(text)
         if z is None:  # first time this sentence is seen: encode it off the loop, then it is cached
             z = (await _in_pool(ls.reads, lambda: codec.encode([text])))[0]

@@ -12,7 +12,7 @@ return {
   root_markers = { '.git', 'pyproject.toml', 'patches' },
   settings = {
     refract = {
-      codec = 'embedded', -- `embedded`, or `contra:/path/to/checkpoint`
+      codec = 'embedded', -- the model shipped with Refract
       samples = 4, -- candidates decoded per rewrite, 1..32
       patchFolders = {}, -- extra folders searched for style patches
       hover = { enabled = true }, -- readouts on hover (`K`)

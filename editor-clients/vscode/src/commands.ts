@@ -7,15 +7,21 @@ import * as vscode from 'vscode';
 import {
   applyPatchArgs,
   applyTextArgs,
+  blendArgs,
   defaultPatchPath,
+  featureArgs,
   featuresArgs,
+  parseFeatureValue,
   pasteStyleArgs,
   rewriteArgs,
   savePatchArgs,
   selectionRange,
+  validateFeatureName,
+  validateFeatureValue,
   validatePatchPath,
   variationsArgs,
 } from './core/args';
+import { blendDone, blendPickItems } from './core/blend';
 import { documentProblem } from './core/languages';
 import type {
   CopyStyleResult,
@@ -41,6 +47,7 @@ import {
   type ProgressKind,
 } from './core/results';
 import { sentimentPickItems, sentimentVerb } from './core/sentiment';
+import { featurePickItems, featureValueItems, formatValue, setFeatureDone } from './core/setFeature';
 import { showOutcome } from './runner';
 
 export interface CommandRunner {
@@ -63,6 +70,8 @@ export const EditorCommand = {
   copyStyle: 'refract.editor.copyStyle',
   pasteTone: 'refract.editor.pasteTone',
   pasteTopic: 'refract.editor.pasteTopic',
+  blend: 'refract.editor.blend',
+  setFeature: 'refract.editor.setFeature',
   savePatch: 'refract.editor.savePatch',
   applyPatch: 'refract.editor.applyPatch',
   variations: 'refract.editor.variations',
@@ -158,6 +167,68 @@ export function editorCommands(deps: CommandDeps): Record<string, () => Promise<
 
     [EditorCommand.pasteTone]: guard(() => pasteStyle('tone')),
     [EditorCommand.pasteTopic]: guard(() => pasteStyle('topic')),
+
+    [EditorCommand.blend]: guard(async () => {
+      const t = target(deps.languages());
+      if (!t) return;
+      const pick = await vscode.window.showQuickPick(blendPickItems(), {
+        title: 'Refract: Blend with Copied Passage',
+        placeHolder: 'How much of the copied passage should the selection take?',
+      });
+      if (!pick) return;
+      const result = await runner.run<RewriteResult>('blend', ServerCommand.pasteStyle, blendArgs(t.uri, t.range, pick.amount));
+      if (result) showOutcome(rewriteOutcome(result, blendDone(pick.amount)));
+    }),
+
+    [EditorCommand.setFeature]: guard(async () => {
+      const t = target(deps.languages());
+      if (!t) return;
+      const read = await runner.run<FeaturesResult>('features', ServerCommand.features, featuresArgs(t.uri, t.range));
+      if (!read) return;
+      const features = read.features ?? [];
+      const pick = await vscode.window.showQuickPick(featurePickItems(features), {
+        title: 'Refract: Set Feature (1/2)',
+        placeHolder: features.length
+          ? 'Pick one of the selection\'s strongest features, or name another'
+          : 'The selection shows no strong labelled feature; name one by label or id',
+      });
+      if (!pick) return;
+      let feature = pick.feature;
+      let name = pick.label;
+      if (pick.other || feature === undefined) {
+        const typed = await vscode.window.showInputBox({
+          title: 'Refract: Set Feature (1/2)',
+          prompt: 'A feature label (as Show Features lists them) or a feature id',
+          placeHolder: 'e.g. concert / band, or 841',
+          validateInput: (v) => validateFeatureName(v),
+        });
+        if (typed === undefined) return;
+        feature = typed.trim();
+        name = feature;
+      }
+      const values = await vscode.window.showQuickPick(featureValueItems(pick.value), {
+        title: `Refract: Set Feature "${name}" (2/2)`,
+        placeHolder: 'The value to set: 0 turns the feature off, 1 is as strong as in its top examples',
+      });
+      if (!values) return;
+      let amount = values.amount;
+      if (values.other || amount === undefined) {
+        const typed = await vscode.window.showInputBox({
+          title: `Refract: Set Feature "${name}" (2/2)`,
+          prompt: 'A value from 0 to 3: 0 turns the feature off, 1 is as strong as in its top examples',
+          value: pick.value === undefined ? '1' : formatValue(pick.value),
+          validateInput: (v) => validateFeatureValue(v),
+        });
+        if (typed === undefined) return;
+        amount = parseFeatureValue(typed) ?? Number.NaN; // not a number: featureArgs says what to enter
+      }
+      const result = await runner.run<RewriteResult>(
+        'setFeature',
+        ServerCommand.rewrite,
+        featureArgs(t.uri, t.range, feature, amount),
+      );
+      if (result) showOutcome(rewriteOutcome(result, setFeatureDone(name, amount)));
+    }),
 
     [EditorCommand.savePatch]: guard(async () => {
       const t = target(deps.languages());

@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   applyPatchArgs,
   applyTextArgs,
+  blendArgs,
   defaultPatchPath,
   endAfterInsert,
+  featureArgs,
   featuresArgs,
   heatmapArgs,
+  parseFeatureValue,
   pasteStyleArgs,
   rangeAfterReplace,
   rewriteArgs,
@@ -14,6 +17,8 @@ import {
   slugify,
   toRange,
   UserError,
+  validateFeatureName,
+  validateFeatureValue,
   validatePatchPath,
   variationsArgs,
 } from '../src/core/args';
@@ -102,6 +107,50 @@ describe('other commands', () => {
     expect(heatmapArgs(uri)).toEqual({ uri });
     expect(heatmapArgs(uri, ' formality ')).toEqual({ uri, feature: 'formality' });
     expect(heatmapArgs(uri, '')).toEqual({ uri });
+  });
+});
+
+describe('blend and set-feature arguments', () => {
+  it('blend is refract.pasteStyle with aspect "blend" and the copied passage\'s weight', () => {
+    expect(blendArgs(uri, sel, 0.25)).toEqual({ uri, range: sel, aspect: 'blend', amount: 0.25 });
+    expect(blendArgs(uri, sel, 0.75, { apply: false })).toEqual({ uri, range: sel, aspect: 'blend', amount: 0.75, apply: false });
+  });
+
+  it('blend weights outside 0..1 (or not numbers) are refused before the server is asked', () => {
+    expect(blendArgs(uri, sel, 0).amount).toBe(0);
+    expect(blendArgs(uri, sel, 1).amount).toBe(1);
+    expect(() => blendArgs(uri, sel, 1.5)).toThrow(UserError);
+    expect(() => blendArgs(uri, sel, -0.1)).toThrow(/between 0 and 1/);
+    expect(() => blendArgs(uri, sel, Number.NaN)).toThrow(UserError);
+    expect(() => blendArgs(uri, undefined, 0.5)).toThrow(/Select some text first/);
+  });
+
+  it('feature is refract.rewrite {uri, range, op: "feature", feature, amount}, the name trimmed', () => {
+    expect(featureArgs(uri, sel, ' concert / band ', 1.5)).toEqual({ uri, range: sel, op: 'feature', feature: 'concert / band', amount: 1.5 });
+    expect(featureArgs(uri, sel, '841', 0)).toEqual({ uri, range: sel, op: 'feature', feature: '841', amount: 0 });
+    expect(featureArgs(uri, sel, '841', 3, { apply: false })).toMatchObject({ amount: 3, apply: false });
+  });
+
+  it('feature: an empty name or a value outside 0..3 is a UserError', () => {
+    expect(() => featureArgs(uri, sel, '  ', 1)).toThrow(/feature label/);
+    expect(() => featureArgs(uri, sel, 'night', 3.5)).toThrow(/between 0 and 3/);
+    expect(() => featureArgs(uri, sel, 'night', -1)).toThrow(UserError);
+    expect(() => featureArgs(uri, sel, 'night', Number.NaN)).toThrow(UserError);
+  });
+
+  it('parses and validates typed feature values', () => {
+    expect(parseFeatureValue(' 1.5 ')).toBe(1.5);
+    expect(parseFeatureValue('0,5')).toBe(0.5);
+    expect(parseFeatureValue('.5')).toBe(0.5);
+    expect(parseFeatureValue('2.')).toBe(2);
+    expect(parseFeatureValue('')).toBeUndefined();
+    expect(parseFeatureValue('abc')).toBeUndefined();
+    expect(parseFeatureValue('1e2')).toBeUndefined();
+    expect(parseFeatureValue('Infinity')).toBeUndefined();
+    for (const ok of ['0', '1', '0.5', '3', '2.75']) expect(validateFeatureValue(ok), ok).toBeUndefined();
+    for (const bad of ['', 'x', '-0.5', '3.01', '10']) expect(validateFeatureValue(bad), bad).toMatch(/between 0 and 3.*0 turns the feature off.*1 is as strong/);
+    expect(validateFeatureName('night')).toBeUndefined();
+    expect(validateFeatureName(' ')).toMatch(/feature label.*feature id/);
   });
 });
 

@@ -263,3 +263,194 @@ describe('variations, features, sliders, heat map', () => {
     expect(deps.toggleHeatmap).toHaveBeenCalledOnce();
   });
 });
+
+describe('Blend with Copied Passage', () => {
+  it('quick pick of weights; sends refract.pasteStyle {uri, range, aspect: "blend", amount}', async () => {
+    vscode.openEditor(TEXT, SENTENCE);
+    const { sent, commands } = setup({ 'refract.pasteStyle': rewriteResult() });
+    vscode.state.quickPickAnswers.push((items) => items.find((i) => i.label === 'Mostly the copied passage'));
+    await commands[EditorCommand.blend]();
+    const items = vscode.state.quickPicks[0].items as Array<{ label: string; amount: number }>;
+    expect(items.map((i) => [i.label, i.amount])).toEqual([
+      ['A touch', 0.25],
+      ['Half way', 0.5],
+      ['Mostly the copied passage', 0.75],
+    ]);
+    expect(sent).toEqual([{ command: 'refract.pasteStyle', args: { uri: URI, range: RANGE, aspect: 'blend', amount: 0.75 } }]);
+    expect(vscode.state.statusMessages).toContain('Refract: blended 75% toward the copied passage (0.4 s, score 0.87)');
+    expect(vscode.state.errors).toEqual([]);
+  });
+
+  it('shows the spinner while it runs', async () => {
+    vscode.openEditor(TEXT, SENTENCE);
+    let spinner = '';
+    const { commands } = setup({
+      'refract.pasteStyle': () => {
+        spinner = vscode.state.statusItems.find((i) => i.visible)?.text ?? '';
+        return rewriteResult();
+      },
+    });
+    vscode.state.quickPickAnswers.push((items) => items[0]);
+    await commands[EditorCommand.blend]();
+    expect(spinner).toBe('$(sync~spin) Refract: blending with the copied passage…');
+  });
+
+  it('dismissing the pick sends nothing; no selection sends nothing', async () => {
+    vscode.openEditor(TEXT, SENTENCE);
+    const { sent, commands } = setup();
+    await commands[EditorCommand.blend]();
+    expect(sent).toEqual([]);
+    vscode.openEditor(TEXT);
+    await commands[EditorCommand.blend]();
+    expect(vscode.state.quickPicks).toHaveLength(1);
+    expect(vscode.state.errors[0]).toMatch(/Select some text first/);
+  });
+
+  it('before copying: the server\'s "no style copied yet" message is shown as written', async () => {
+    vscode.openEditor(TEXT, SENTENCE);
+    const msg = 'no style copied yet; select a passage and run Copy Style first';
+    const { commands } = setup({ 'refract.pasteStyle': Object.assign(new Error(msg), { code: -32602 }) });
+    vscode.state.quickPickAnswers.push((items) => items[1]);
+    await commands[EditorCommand.blend]();
+    expect(vscode.state.errors).toEqual([msg]);
+    expect(vscode.state.statusMessages).toEqual([]);
+  });
+
+  it('a refused edit shows the server\'s reason as a warning', async () => {
+    vscode.openEditor(TEXT, SENTENCE);
+    const reason = 'the document changed while the rewrite was computing';
+    const { commands } = setup({ 'refract.pasteStyle': rewriteResult({ applied: false, reason }) });
+    vscode.state.quickPickAnswers.push((items) => items[0]);
+    await commands[EditorCommand.blend]();
+    expect(vscode.state.warnings).toEqual([`Refract did not change the text: ${reason}`]);
+  });
+});
+
+describe('Set Feature', () => {
+  const features = {
+    axes: { sentiment: 0.6 },
+    features: [
+      { id: 841, label: 'concert / band', value: 0.924 },
+      { id: 459, label: 'night', value: 0.375 },
+    ],
+    markdown: '',
+  };
+
+  it('reads the selection\'s features, offers them with their values, then a value; sends op "feature"', async () => {
+    vscode.openEditor(TEXT, SENTENCE);
+    const { sent, commands } = setup({ 'refract.features': features, 'refract.rewrite': rewriteResult() });
+    vscode.state.quickPickAnswers.push(
+      (items) => items.find((i) => i.label === 'concert / band'),
+      (items) => items.find((i) => i.amount === 1.5),
+    );
+    await commands[EditorCommand.setFeature]();
+    const featureItems = vscode.state.quickPicks[0].items as Array<{ label: string; description: string }>;
+    expect(featureItems.map((i) => [i.label, i.description])).toEqual([
+      ['concert / band', 'now 0.92'],
+      ['night', 'now 0.38'],
+      ['Other feature by label or id…', 'e.g. "concert / band" or 841'],
+    ]);
+    const valueItems = vscode.state.quickPicks[1].items as Array<{ label: string }>;
+    expect(valueItems.map((i) => i.label)).toEqual(['0', '0.5', '1', '1.5', '2', '3', 'Other value…']);
+    expect((vscode.state.quickPicks[1].options as { title: string }).title).toBe('Refract: Set Feature "concert / band" (2/2)');
+    expect(sent).toEqual([
+      { command: 'refract.features', args: { uri: URI, range: RANGE } },
+      { command: 'refract.rewrite', args: { uri: URI, range: RANGE, op: 'feature', feature: '841', amount: 1.5 } },
+    ]);
+    expect(vscode.state.inputBoxes).toEqual([]);
+    expect(vscode.state.statusMessages).toContain('Refract: set "concert / band" to 1.5 (0.4 s, score 0.87)');
+  });
+
+  it('value 0 turns the feature off', async () => {
+    vscode.openEditor(TEXT, SENTENCE);
+    const { sent, commands } = setup({ 'refract.features': features, 'refract.rewrite': rewriteResult() });
+    vscode.state.quickPickAnswers.push((items) => items[1], (items) => items[0]);
+    await commands[EditorCommand.setFeature]();
+    expect(sent[1].args).toEqual({ uri: URI, range: RANGE, op: 'feature', feature: '459', amount: 0 });
+    expect(vscode.state.statusMessages).toContain('Refract: turned off "night" (0.4 s, score 0.87)');
+  });
+
+  it('"Other feature…" and "Other value…" open validated input boxes; the typed label and value are sent', async () => {
+    vscode.openEditor(TEXT, SENTENCE);
+    const { sent, commands } = setup({ 'refract.features': features, 'refract.rewrite': rewriteResult() });
+    vscode.state.quickPickAnswers.push((items) => items.at(-1), (items) => items.at(-1));
+    vscode.state.inputBoxAnswers.push('  weather ', '2.5');
+    await commands[EditorCommand.setFeature]();
+    const [nameBox, valueBox] = vscode.state.inputBoxes;
+    const validateName = nameBox.validateInput as (v: string) => string | undefined;
+    expect(validateName('')).toMatch(/feature label/);
+    expect(validateName('weather')).toBeUndefined();
+    expect(valueBox.value).toBe('1');
+    const validateValue = valueBox.validateInput as (v: string) => string | undefined;
+    expect(validateValue('4')).toBe('Enter a number between 0 and 3: 0 turns the feature off, 1 is as strong as in its top examples');
+    expect(validateValue('abc')).toMatch(/between 0 and 3/);
+    expect(validateValue('2.5')).toBeUndefined();
+    expect(sent[1]).toEqual({ command: 'refract.rewrite', args: { uri: URI, range: RANGE, op: 'feature', feature: 'weather', amount: 2.5 } });
+    expect(vscode.state.statusMessages).toContain('Refract: set "weather" to 2.5 (0.4 s, score 0.87)');
+  });
+
+  it('"Other value…" for a listed feature starts from its current value', async () => {
+    vscode.openEditor(TEXT, SENTENCE);
+    const { sent, commands } = setup({ 'refract.features': features, 'refract.rewrite': rewriteResult() });
+    vscode.state.quickPickAnswers.push((items) => items[0], (items) => items.at(-1));
+    vscode.state.inputBoxAnswers.push('0,25');
+    await commands[EditorCommand.setFeature]();
+    expect(vscode.state.inputBoxes[0].value).toBe('0.92');
+    expect(sent[1].args).toMatchObject({ feature: '841', amount: 0.25 });
+  });
+
+  it('with no features listed, only "Other feature…" is offered', async () => {
+    vscode.openEditor(TEXT, SENTENCE);
+    const { commands } = setup({ 'refract.features': { axes: {}, features: [], markdown: '' } });
+    await commands[EditorCommand.setFeature]();
+    const items = vscode.state.quickPicks[0].items as Array<{ label: string }>;
+    expect(items.map((i) => i.label)).toEqual(['Other feature by label or id…']);
+    expect((vscode.state.quickPicks[0].options as { placeHolder: string }).placeHolder).toMatch(/no strong labelled feature/);
+  });
+
+  it('Escape at any step sends no rewrite', async () => {
+    vscode.openEditor(TEXT, SENTENCE);
+    const { sent, commands } = setup({ 'refract.features': features, 'refract.rewrite': rewriteResult() });
+    await commands[EditorCommand.setFeature](); // feature pick dismissed
+    vscode.state.quickPickAnswers.push((items) => items[0]); // value pick dismissed
+    await commands[EditorCommand.setFeature]();
+    vscode.state.quickPickAnswers.push((items) => items.at(-1)); // name box dismissed
+    vscode.state.inputBoxAnswers.push(undefined);
+    await commands[EditorCommand.setFeature]();
+    vscode.state.quickPickAnswers.push((items) => items[0], (items) => items.at(-1)); // value box dismissed
+    vscode.state.inputBoxAnswers.push(undefined);
+    await commands[EditorCommand.setFeature]();
+    expect(sent.map((s) => s.command)).toEqual(Array(4).fill('refract.features'));
+    expect(vscode.state.errors).toEqual([]);
+  });
+
+  it('a value that is not a number never reaches the server', async () => {
+    vscode.openEditor(TEXT, SENTENCE);
+    const { sent, commands } = setup({ 'refract.features': features, 'refract.rewrite': rewriteResult() });
+    vscode.state.quickPickAnswers.push((items) => items[0], (items) => items.at(-1));
+    vscode.state.inputBoxAnswers.push('lots'); // the mock skips validateInput
+    await commands[EditorCommand.setFeature]();
+    expect(sent.map((s) => s.command)).toEqual(['refract.features']);
+    expect(vscode.state.errors[0]).toMatch(/between 0 and 3/);
+  });
+
+  it('the server\'s message for an unknown feature is shown as written', async () => {
+    vscode.openEditor(TEXT, SENTENCE);
+    const msg = "no feature is labelled 'wether'; did you mean 'weather'?";
+    const { commands } = setup({ 'refract.features': features, 'refract.rewrite': Object.assign(new Error(msg), { code: -32602 }) });
+    vscode.state.quickPickAnswers.push((items) => items.at(-1), (items) => items[2]);
+    vscode.state.inputBoxAnswers.push('wether');
+    await commands[EditorCommand.setFeature]();
+    expect(vscode.state.errors).toEqual([msg]);
+  });
+
+  it('if reading the features fails, the error is shown and nothing is offered', async () => {
+    vscode.openEditor(TEXT, SENTENCE);
+    const msg = 'the selection has 412 words; Refract reads up to 200 at a time';
+    const { sent, commands } = setup({ 'refract.features': Object.assign(new Error(msg), { code: -32602 }) });
+    await commands[EditorCommand.setFeature]();
+    expect(vscode.state.errors).toEqual([msg]);
+    expect(vscode.state.quickPicks).toEqual([]);
+    expect(sent).toHaveLength(1);
+  });
+});

@@ -69,6 +69,23 @@ describe('package.json', () => {
     expect(pkg.contributes.menus['editor/context'][0]).toMatchObject({ submenu: 'refract.context', when: 'editorHasSelection' });
   });
 
+  it('Blend sits with Paste Tone, Set Feature with Shorten, in the palette and the context menu', () => {
+    const titles = Object.fromEntries(pkg.contributes.commands.map((c: { command: string; title: string }) => [c.command, c.title]));
+    expect(titles['refract.editor.blend']).toBe('Blend with Copied Passage');
+    expect(titles['refract.editor.setFeature']).toBe('Set Feature…');
+    const menu = pkg.contributes.menus['refract.context'] as Array<{ command: string; when?: string; group: string }>;
+    const entry = (id: string) => menu.find((m) => m.command === id)!;
+    const group = (id: string) => entry(id).group.split('@')[0];
+    expect(group('refract.editor.blend')).toBe(group('refract.editor.pasteTone'));
+    expect(group('refract.editor.setFeature')).toBe(group('refract.editor.shorten'));
+    for (const id of ['refract.editor.blend', 'refract.editor.setFeature']) {
+      expect(entry(id).when, id).toBe(entry('refract.editor.pasteTone').when);
+    }
+    const hidden = (pkg.contributes.menus.commandPalette as Array<{ command: string }>).map((m) => m.command);
+    expect(hidden).not.toContain('refract.editor.blend');
+    expect(hidden).not.toContain('refract.editor.setFeature');
+  });
+
   it('no contributed command clashes with a server command (the language client registers those)', () => {
     const server = ['rewrite', 'variations', 'applyText', 'copyStyle', 'pasteStyle', 'savePatch', 'applyPatch', 'listPatches', 'features', 'heatmap'];
     for (const s of server) expect(contributed).not.toContain(`refract.${s}`);

@@ -104,7 +104,10 @@ describe('items and messages', () => {
     expect(copyStyleMessage({ copied: 'Dear Sir or Madam, I am writing…' })).toContain('"Dear Sir or Madam, I am writing…"');
     expect(savePatchMessage({ path: '/ws/patches/a.json', name: 'a' })).toBe('Refract saved the style patch "a" to /ws/patches/a.json.');
     expect(noPatchesMessage()).toContain('refract.patchFolders');
+    expect(copyStyleMessage({ copied: 'x' })).toContain('"Refract: Blend with Copied Passage"');
     expect(progressText('shorten')).toBe('$(sync~spin) Refract: shortening…');
+    expect(progressText('blend')).toBe('$(sync~spin) Refract: blending with the copied passage…');
+    expect(progressText('setFeature')).toBe('$(sync~spin) Refract: setting feature…');
     expect(formatSeconds(12.6)).toBe('13 s');
     expect(oneLine('  a\n  b  ', 0)).toBe('a b');
     expect(oneLine('abcdefgh', 5)).toBe('abcd…');
@@ -117,6 +120,8 @@ describe('commands run by code actions', () => {
     expect(progressKindFor('refract.rewrite', { op: 'sentiment', amount: -1 })).toBe('sentiment');
     expect(progressKindFor('refract.pasteStyle', { aspect: 'topic' })).toBe('pasteTopic');
     expect(progressKindFor('refract.pasteStyle', { aspect: 'tone' })).toBe('pasteTone');
+    expect(progressKindFor('refract.pasteStyle', { aspect: 'blend', amount: 0.5 })).toBe('blend');
+    expect(progressKindFor('refract.rewrite', { op: 'feature', feature: 'night', amount: 0 })).toBe('setFeature');
     expect(progressKindFor('refract.applyPatch', {})).toBe('applyPatch');
     expect(progressKindFor('something.else', undefined)).toBe('apply');
   });

@@ -13,6 +13,8 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import {
   applyPatchArgs,
   applyTextArgs,
+  blendArgs,
+  featureArgs,
   featuresArgs,
   heatmapArgs,
   pasteStyleArgs,
@@ -22,6 +24,8 @@ import {
 } from '../src/core/args';
 import { discoverServer } from '../src/core/discovery';
 import { errorOutcome, progressKindForTitle } from '../src/core/results';
+import { blendPickItems } from '../src/core/blend';
+import { featurePickItems } from '../src/core/setFeature';
 import { previewRequests } from '../src/core/slider';
 
 const URI = 'file:///tmp/refract-vscode-test.md';
@@ -173,6 +177,17 @@ describe('refract serve, as the extension drives it', () => {
     expect(Array.isArray(l.patches)).toBe(true);
   }, 60_000);
 
+  it('Blend before anything was copied: InvalidParams "no style copied yet…", shown as written', async (ctx) => {
+    if (!commands.includes('refract.pasteStyle')) ctx.skip();
+    const err: any = await run('refract.pasteStyle', blendArgs(URI, RANGE, 0.5, { apply: false })).then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(err?.code).toBe(-32602);
+    expect(err.message).toMatch(/no style copied yet/);
+    expect(errorOutcome(err)).toEqual({ level: 'error', message: err.message });
+  }, 60_000);
+
   it('Copy Style, then Paste Tone as a preview', async (ctx) => {
     if (!commands.includes('refract.copyStyle') || !commands.includes('refract.pasteStyle')) ctx.skip();
     const copied: any = await run('refract.copyStyle', { uri: URI, range: RANGE });
@@ -180,6 +195,42 @@ describe('refract serve, as the extension drives it', () => {
     const pasted: any = await run('refract.pasteStyle', pasteStyleArgs(URI, RANGE, 'tone', { apply: false }));
     expect(pasted.applied).toBe(false);
     expect(pasted.candidates.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('Blend with the copied passage (aspect "blend", each offered weight accepted) as a preview', async (ctx) => {
+    if (!commands.includes('refract.copyStyle') || !commands.includes('refract.pasteStyle')) ctx.skip();
+    await run('refract.copyStyle', { uri: URI, range: RANGE });
+    for (const weight of blendPickItems()) {
+      const blended: any = await run('refract.pasteStyle', blendArgs(URI, RANGE, weight.amount, { apply: false }));
+      expect(blended.applied, weight.label).toBe(false);
+      expect(blended.candidates.length, weight.label).toBeGreaterThan(0);
+      expect(typeof blended.text).toBe('string');
+    }
+  }, 120_000);
+
+  it('Set Feature: refract.features, then refract.rewrite op "feature" by a listed id and by label, as previews', async (ctx) => {
+    if (!commands.includes('refract.features')) ctx.skip();
+    const f: any = await run('refract.features', featuresArgs(URI, RANGE));
+    const listed = featurePickItems(f.features).filter((i) => i.feature !== undefined);
+    if (listed.length) {
+      const byId: any = await run('refract.rewrite', featureArgs(URI, RANGE, listed[0].feature!, 0, { apply: false }));
+      expect(byId.applied).toBe(false);
+      expect(byId.candidates.length).toBeGreaterThan(0);
+    }
+    const byLabel: any = await run('refract.rewrite', featureArgs(URI, RANGE, 'concert / band', 1.5, { apply: false }));
+    expect(byLabel.applied).toBe(false);
+    expect(byLabel.candidates.length).toBeGreaterThan(0);
+    expect(applied).toHaveLength(1); // only the Shorten above edited the document
+  }, 120_000);
+
+  it('Set Feature: an unknown label is refused with a message the extension shows as is', async () => {
+    const err: any = await run('refract.rewrite', featureArgs(URI, RANGE, 'concert / bandd', 1, { apply: false })).then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(err?.code).toBe(-32602);
+    expect(err.message).toMatch(/no feature is labelled/);
+    expect(errorOutcome(err)).toEqual({ level: 'error', message: err.message });
   }, 120_000);
 
   it('Save Style Patch to the default relative path, find it in listPatches, apply it as a preview', async (ctx) => {

@@ -22,9 +22,11 @@ M.subcommands = {
   'copy',
   'tone',
   'topic',
+  'blend',
   'save',
   'patch',
   'features',
+  'feature',
   'heatmap',
 }
 
@@ -59,6 +61,9 @@ M.ns = api.nvim_create_namespace('refract.heatmap')
 
 ---@type table<integer, {feature: string}>
 local heatmaps = {} -- bufnr -> the heat map shown in it
+
+---@type table<string, true>
+local seen_labels = {} -- feature labels the server has shown this session (completion for `feature`)
 
 -- ---------------------------------------------------------------------------------------------
 -- Messages and completion events
@@ -395,16 +400,22 @@ function handlers.copy(ctx)
   end)
 end
 
-for _, aspect in ipairs({ 'tone', 'topic' }) do
-  handlers[aspect] = function(ctx)
-    local ok, amount = amount_arg(ctx, ctx.args[1])
+-- tone/topic [amount] and blend [weight]: refract.pasteStyle with the copied passage. Without a
+-- weight, blend leaves `amount` out and the server uses 0.5.
+for _, p in ipairs({
+  { aspect = 'tone', label = 'paste tone', arg = 'amount' },
+  { aspect = 'topic', label = 'paste topic', arg = 'amount' },
+  { aspect = 'blend', label = 'blend', arg = 'weight' },
+}) do
+  handlers[p.aspect] = function(ctx)
+    local ok, amount = amount_arg(ctx, ctx.args[1], p.arg)
     if not ok then
       return
     end
-    progress(ctx, 'paste ' .. aspect)
-    local args = { uri = ctx.uri, range = ctx.range, aspect = aspect, amount = amount }
+    progress(ctx, p.label)
+    local args = { uri = ctx.uri, range = ctx.range, aspect = p.aspect, amount = amount }
     exec(ctx, 'refract.pasteStyle', args, function(result)
-      report_rewrite(ctx, result, 'paste ' .. aspect)
+      report_rewrite(ctx, result, p.label)
     end)
   end
 end
@@ -481,14 +492,73 @@ function handlers.patch(ctx)
   end)
 end
 
+--- Remembers the labels of a refract.features result, for completion after `feature`.
+local function remember_labels(result)
+  for _, f in ipairs(type(result.features) == 'table' and result.features or {}) do
+    if type(f) == 'table' and type(f.label) == 'string' and f.label ~= '' then
+      seen_labels[f.label] = true
+    end
+  end
+end
+
 function handlers.features(ctx)
   progress(ctx, 'features')
   exec(ctx, 'refract.features', { uri = ctx.uri, range = ctx.range }, function(result)
     if type(result) ~= 'table' then
       return fail(ctx, 'unexpected answer from the server: ' .. vim.inspect(result))
     end
+    remember_labels(result)
     local buf, win = show_markdown(ctx, features_markdown(result), 'features')
     finish(ctx, true, vim.tbl_extend('force', result, { buf = buf, win = win }))
+  end)
+end
+
+--- Arguments of `feature [label-or-id] [value]` as typed: labels may hold spaces and slashes
+--- ("concert / band"), so a numeric last argument is the value and the words before it, joined
+--- with single spaces, are the label; otherwise every argument is part of the label.
+--- Returns label (nil when none was given) and value (a string, nil when none was given).
+function M.parse_feature_args(args)
+  local words = vim.deepcopy(args or {})
+  local value
+  if #words > 0 and tonumber(words[#words]) then
+    value = table.remove(words)
+  end
+  local label = vim.trim(table.concat(words, ' '))
+  return label ~= '' and label or nil, value
+end
+
+function handlers.feature(ctx)
+  local label, value = M.parse_feature_args(ctx.args)
+  local ok, amount = amount_arg(ctx, value, 'value')
+  if not ok then
+    return
+  end
+  local function set(feature)
+    rewrite(ctx, { op = 'feature', feature = feature, amount = amount or 1 })
+  end
+  if label then
+    return set(label)
+  end
+  progress(ctx, 'features')
+  exec(ctx, 'refract.features', { uri = ctx.uri, range = ctx.range }, function(result)
+    local features = type(result) == 'table' and result.features or nil
+    if type(features) ~= 'table' or #features == 0 then
+      return fail(ctx, 'no labelled feature stands out in the selection; name one: `:Refract feature {label} [value]`')
+    end
+    remember_labels(result)
+    vim.ui.select(features, {
+      prompt = ('Refract: set feature (value %s)'):format(amount or 1),
+      kind = 'refract.feature',
+      format_item = function(f)
+        return ('%s  %.2f'):format(tostring(f.label or f.id), tonumber(f.value) or 0)
+      end,
+    }, function(choice)
+      if not choice then
+        return finish(ctx, false, nil, 'cancelled')
+      end
+      local picked = (type(choice.label) == 'string' and choice.label ~= '') and choice.label or tostring(choice.id)
+      guard(ctx, set, picked)
+    end)
   end)
 end
 
@@ -571,7 +641,8 @@ function M.command(cmd)
   M.run(op, fargs, { bufnr = bufnr, line1 = cmd.line1, line2 = cmd.line2, visual = ok and visual })
 end
 
---- Completion for `:Refract`: subcommands, then axis names (heatmap) or file names (save, patch).
+--- Completion for `:Refract`: subcommands, then axis names (heatmap), file names (save, patch) or
+--- the feature labels the server has shown this session (feature).
 function M.complete(arglead, cmdline, cursorpos)
   local before = cmdline:sub(1, cursorpos)
   local words = vim.split(vim.trim(before), '%s+')
@@ -588,6 +659,12 @@ function M.complete(arglead, cmdline, cursorpos)
     end, M.axes)
   elseif index == 3 and (op == 'save' or op == 'patch') then
     return vim.fn.getcompletion(arglead, 'file')
+  elseif index == 3 and op == 'feature' then
+    local labels = vim.tbl_filter(function(s)
+      return vim.startswith(s:lower(), arglead:lower())
+    end, vim.tbl_keys(seen_labels))
+    table.sort(labels)
+    return labels
   end
   return {}
 end

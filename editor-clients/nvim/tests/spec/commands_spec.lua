@@ -6,11 +6,43 @@ local ERROR = vim.log.levels.ERROR
 
 local HAPPY = 'I am absolutely thrilled with this wonderful gift, thank you so much!'
 local DRY = 'The quarterly report is attached for your review.'
+local CONCERT = 'Did you enjoy the concert last night?' -- `refract features` shows "concert / band"
+local RAIN = 'The rain fell softly on the quiet village all night.'
+
+--- Runs `cmd` and returns its RefractDone data and the argument object of every
+--- workspace/executeCommand request it sent, as {command = , args = }.
+local function run_capturing(cmd, bufnr)
+  local client = R.get_client(bufnr)
+  local sent = {}
+  client.request = function(self, method, params, ...)
+    if method == 'workspace/executeCommand' then
+      sent[#sent + 1] = { command = params.command, args = params.arguments[1] }
+    end
+    return getmetatable(self).__index.request(self, method, params, ...)
+  end
+  local ok, done = pcall(H.run, cmd)
+  client.request = nil -- back to the class method
+  H.ok(ok, done)
+  return done, sent
+end
 
 H.test("pasting before anything was copied is the server's message as an ERROR", function()
   local bufnr = H.open('nocopy.md', { DRY })
   local from = #H.notes
   local done = H.run('1Refract topic')
+  H.eq(false, done.ok, 'ok')
+  local errors = H.notes_since(from, ERROR)
+  H.eq(1, #errors, 'one error: ' .. vim.inspect(errors))
+  H.ok(errors[1]:find('no style copied yet', 1, true), errors[1])
+  H.eq({ DRY }, H.lines(bufnr), 'buffer untouched')
+end)
+
+-- The style clipboard is per server process and this spec shares one server, so this runs
+-- before the first copy below.
+H.test("blend before anything was copied is the server's message as an ERROR", function()
+  local bufnr = H.open('noblend.md', { DRY })
+  local from = #H.notes
+  local done = H.run('1Refract blend')
   H.eq(false, done.ok, 'ok')
   local errors = H.notes_since(from, ERROR)
   H.eq(1, #errors, 'one error: ' .. vim.inspect(errors))
@@ -32,6 +64,117 @@ H.test('copy in one buffer, paste tone in another', function()
   H.eq('Untouched line.', H.lines(b)[2], 'line 2')
   H.eq({ HAPPY }, H.lines(a), 'source buffer untouched')
   H.eq({}, H.notes_since(from, ERROR), 'error notifications')
+end)
+
+H.test('blend after copy changes only the target line; no weight leaves amount to the server', function()
+  -- the clipboard holds HAPPY, copied by the test above
+  local lines = { 'Keep me.', DRY, 'Untouched line.' }
+  local bufnr = H.open('blend.md', lines)
+  local from = #H.notes
+  local done, sent = run_capturing('2Refract blend 0.8', bufnr)
+  H.ok(done.ok, 'blend failed: ' .. tostring(done.error))
+  H.eq(true, done.result.applied, 'applied')
+  H.eq('refract.pasteStyle', sent[1].command, 'command')
+  H.eq('blend', sent[1].args.aspect, 'aspect')
+  H.eq(0.8, sent[1].args.amount, 'amount = the weight')
+  local now = H.lines(bufnr)
+  H.eq(3, #now, 'line count')
+  H.eq(lines[1], now[1], 'line 1')
+  H.eq(lines[3], now[3], 'line 3')
+  H.ok(now[2] ~= lines[2] and now[2] ~= '', 'line 2 should change, got ' .. vim.inspect(now[2]))
+  H.eq(done.result.text, now[2], 'line 2 is the rewrite')
+
+  local default
+  done, default = run_capturing('3Refract blend', bufnr)
+  H.ok(done.ok, 'blend without a weight failed: ' .. tostring(done.error))
+  H.eq(nil, default[1].args.amount, 'no amount without a weight')
+  H.eq(lines[1], H.lines(bufnr)[1], 'line 1 still')
+  H.eq({}, H.notes_since(from, ERROR), 'error notifications')
+
+  H.eq(false, H.run('2Refract blend half').ok, 'a non-numeric weight')
+  local errors = H.notes_since(from, ERROR)
+  H.ok(#errors == 1 and errors[1]:find('weight must be a number', 1, true), vim.inspect(errors))
+end)
+
+H.test('feature arguments: a numeric last argument is the value, the rest the label', function()
+  local function parse(...)
+    return { R.parse_feature_args({ ... }) }
+  end
+  H.eq({ 'concert / band', '2' }, parse('concert', '/', 'band', '2'), 'label and value')
+  H.eq({ 'concert / band' }, parse('concert', '/', 'band'), 'label only')
+  H.eq({ 'think / thought', '0.5' }, parse('think', '/', 'thought', '0.5'), 'decimal value')
+  H.eq({ '841', '1' }, parse('841', '1'), 'id and value')
+  H.eq({ nil, '2' }, parse('2'), 'value only')
+  H.eq({}, parse(), 'nothing')
+  H.eq({ 'night late' }, parse('night', 'late'), 'non-numeric words are all label')
+end)
+
+H.test('feature with an explicit label sets it on the line', function()
+  local lines = { 'Keep me.', RAIN, 'Untouched line.' }
+  local bufnr = H.open('feature.md', lines)
+  local from = #H.notes
+  local done, sent = run_capturing('2Refract feature concert / band 2', bufnr)
+  H.ok(done.ok, 'feature failed: ' .. tostring(done.error))
+  H.eq(true, done.result.applied, 'applied')
+  H.eq(1, #sent, 'one request')
+  H.eq('refract.rewrite', sent[1].command, 'command')
+  H.eq('feature', sent[1].args.op, 'op')
+  H.eq('concert / band', sent[1].args.feature, 'feature label, spaces and slash kept')
+  H.eq(2, sent[1].args.amount, 'amount = the value')
+  local now = H.lines(bufnr)
+  H.eq(lines[1], now[1], 'line 1')
+  H.eq(lines[3], now[3], 'line 3')
+  H.ok(now[2] ~= lines[2] and now[2] ~= '', 'line 2 should change, got ' .. vim.inspect(now[2]))
+  H.eq({}, H.notes_since(from, ERROR), 'error notifications')
+end)
+
+H.test('feature without a label picks one of refract.features with vim.ui.select', function()
+  local bufnr = H.open('featurepick.md', { CONCERT, 'Untouched line.' })
+  local offered
+  local real_select = vim.ui.select
+  vim.ui.select = function(items, opts, on_choice)
+    offered = { items = items, labels = vim.tbl_map(opts.format_item, items) }
+    on_choice(items[1], 1)
+  end
+  local ok, done, sent = pcall(run_capturing, '1Refract feature', bufnr)
+  vim.ui.select = real_select
+  H.ok(ok, done)
+  H.ok(done.ok, 'feature from the picker failed: ' .. tostring(done.error))
+  H.ok(offered and #offered.items > 0, 'a picker with features')
+  local first = offered.items[1]
+  H.ok(offered.labels[1]:find(first.label, 1, true), 'item shows the label: ' .. offered.labels[1])
+  H.ok(offered.labels[1]:match('%d%.%d%d'), 'item shows the value: ' .. offered.labels[1])
+  H.ok(vim.iter(offered.labels):any(function(l)
+    return vim.startswith(l, 'concert / band  ')
+  end), 'concert / band offered: ' .. vim.inspect(offered.labels))
+  H.eq({ 'refract.features', 'refract.rewrite' }, vim.tbl_map(function(r)
+    return r.command
+  end, sent), 'requests')
+  H.eq(first.label, sent[2].args.feature, 'the picked label')
+  H.eq(1, sent[2].args.amount, 'value 1 by default')
+  H.eq(true, done.result.applied, 'applied')
+  H.eq({ done.result.text, 'Untouched line.' }, H.lines(bufnr), 'buffer')
+  H.ok(vim.tbl_contains(R.complete('conc', 'Refract feature conc', 20), 'concert / band'), 'labels seen complete')
+end)
+
+H.test('a feature value out of range is an ERROR notification, not a Lua error', function()
+  local bufnr = H.open('featurebad.md', { CONCERT })
+  local from = #H.notes
+  local done = H.run('1Refract feature concert / band 9')
+  H.eq(false, done.ok, 'ok')
+  local errors = H.notes_since(from, ERROR)
+  H.eq(1, #errors, 'one error: ' .. vim.inspect(errors))
+  H.ok(errors[1]:find('between 0 and 3', 1, true), errors[1])
+  H.eq({ CONCERT }, H.lines(bufnr), 'buffer untouched')
+  H.eq(false, H.run('1Refract feature no such feature at all 1').ok, 'an unknown label')
+  errors = H.notes_since(from, ERROR)
+  H.eq(2, #errors, 'two errors: ' .. vim.inspect(errors))
+  H.ok(errors[2]:find('no feature is labelled', 1, true), errors[2])
+end)
+
+H.test('completion offers blend and feature', function()
+  H.eq({ 'blend' }, R.complete('bl', 'Refract bl', 10), 'blend')
+  H.eq({ 'features', 'feature' }, R.complete('feat', "'<,'>Refract feat", 17), 'feature')
 end)
 
 H.test('variations: pick the first candidate with vim.ui.select, applied with applyText', function()

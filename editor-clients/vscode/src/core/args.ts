@@ -115,6 +115,60 @@ export function pasteStyleArgs(
   return compact({ ...selectionArgs(uri, range), aspect, ...options });
 }
 
+/** The copied passage's weight in a blend: 0 keeps the selection, 1 is the copied passage. */
+export const BLEND_MIN = 0;
+export const BLEND_MAX = 1;
+
+/** refract.pasteStyle `{uri, range, aspect: "blend", amount}`: blends the selection toward the copied passage. */
+export function blendArgs(uri: string, range: RangeLike | undefined, amount: number, options: { apply?: boolean } = {}) {
+  if (!Number.isFinite(amount) || amount < BLEND_MIN || amount > BLEND_MAX) {
+    throw new UserError(`The blend weight is the copied passage's share, between ${BLEND_MIN} and ${BLEND_MAX}.`);
+  }
+  return pasteStyleArgs(uri, range, 'blend', { amount, ...options });
+}
+
+/** The value a feature can be set to: 0 turns it off, 1 is as strong as in its top examples. */
+export const FEATURE_VALUE_MIN = 0;
+export const FEATURE_VALUE_MAX = 3;
+
+/** Validates a feature label or id typed by the writer; returns an error message or undefined. */
+export function validateFeatureName(text: string): string | undefined {
+  if (!text.trim()) return 'Enter a feature label (as Show Features lists them, e.g. "concert / band") or a feature id (e.g. 841)';
+  return undefined;
+}
+
+/** A feature value typed by the writer ("1.5", " 2 ", "0,5"), or undefined if it is not a number. */
+export function parseFeatureValue(text: string): number | undefined {
+  const t = text.trim().replace(',', '.');
+  if (!t || !/^[+-]?(\d+\.?\d*|\.\d+)$/.test(t)) return undefined;
+  return Number(t);
+}
+
+/** Validates a feature value typed by the writer; returns an error message or undefined. */
+export function validateFeatureValue(text: string): string | undefined {
+  const v = parseFeatureValue(text);
+  if (v === undefined || v < FEATURE_VALUE_MIN || v > FEATURE_VALUE_MAX) {
+    return `Enter a number between ${FEATURE_VALUE_MIN} and ${FEATURE_VALUE_MAX}: 0 turns the feature off, 1 is as strong as in its top examples`;
+  }
+  return undefined;
+}
+
+/** refract.rewrite `{uri, range, op: "feature", feature, amount}`: sets one feature of the selection. */
+export function featureArgs(
+  uri: string,
+  range: RangeLike | undefined,
+  feature: string,
+  amount: number,
+  options: { apply?: boolean } = {},
+): RewriteArgs {
+  const nameProblem = validateFeatureName(feature);
+  if (nameProblem) throw new UserError(nameProblem);
+  if (!Number.isFinite(amount) || amount < FEATURE_VALUE_MIN || amount > FEATURE_VALUE_MAX) {
+    throw new UserError(validateFeatureValue(String(amount))!);
+  }
+  return rewriteArgs(uri, range, 'feature', { feature: feature.trim(), amount, ...options });
+}
+
 /** A file-name-safe slug of a patch name: "Formal Letter!" -> "formal-letter". */
 export function slugify(name: string): string {
   const slug = name

@@ -101,7 +101,8 @@ export const REWRITE_OPS = [
 ] as const;
 export type RewriteOp = (typeof REWRITE_OPS)[number];
 
-export type Aspect = 'tone' | 'topic';
+/** What refract.pasteStyle takes from the copied passage; `blend` moves the whole passage toward it. */
+export type Aspect = 'tone' | 'topic' | 'blend';
 
 /** Server command names (workspace/executeCommand). */
 export const ServerCommand = {

@@ -30,6 +30,8 @@ export const PROGRESS = {
   copyStyle: 'copying style…',
   pasteTone: 'pasting tone…',
   pasteTopic: 'pasting topic…',
+  blend: 'blending with the copied passage…',
+  setFeature: 'setting feature…',
   savePatch: 'saving style patch…',
   applyPatch: 'applying style patch…',
   listPatches: 'looking for style patches…',
@@ -170,7 +172,7 @@ export function noPatchesMessage(): string {
 }
 
 export function copyStyleMessage(result: CopyStyleResult): string {
-  return `Refract copied the style of "${oneLine(result.copied, 60)}". Select text and run "Refract: Paste Tone" or "Refract: Paste Topic".`;
+  return `Refract copied the style of "${oneLine(result.copied, 60)}". Select text and run "Refract: Paste Tone", "Refract: Paste Topic" or "Refract: Blend with Copied Passage".`;
 }
 
 export function savePatchMessage(result: SavePatchResult): string {
@@ -183,9 +185,11 @@ export function progressKindFor(command: string, args: unknown): ProgressKind {
   switch (command) {
     case 'refract.rewrite':
       if (a.op === 'shorten' || a.op === 'lengthen' || a.op === 'sentiment' || a.op === 'variations') return a.op;
+      if (a.op === 'feature') return 'setFeature';
+      if (a.op === 'blend') return 'blend';
       return a.op === 'patch' ? 'applyPatch' : 'preview';
     case 'refract.pasteStyle':
-      return a.aspect === 'topic' ? 'pasteTopic' : 'pasteTone';
+      return a.aspect === 'topic' ? 'pasteTopic' : a.aspect === 'blend' ? 'blend' : 'pasteTone';
     case 'refract.applyPatch':
       return 'applyPatch';
     case 'refract.applyText':
