@@ -286,6 +286,22 @@ async def test_a_cancelled_rewrite_answers_cancelled_and_edits_nothing(client: L
     assert ok["text"]  # and the server goes on serving
 
 
+async def test_cancelling_the_progress_report_stops_the_rewrite(client: LanguageClient):
+    uri = (ROOT / "cancel-progress.md").as_uri()
+    _open(client, uri, LONG)
+    edits_before, tokens_before = len(applied_edits), set(client.progress_reports)
+    pending = asyncio.ensure_future(_cmd(client, uri=uri, range=_range(0, 0, len(LONG) - 1), op="roundtrip"))
+    for _ in range(100):  # wait for the server to announce its progress token
+        new = set(client.progress_reports) - tokens_before
+        if new:
+            break
+        await asyncio.sleep(0.01)
+    client.window_work_done_progress_cancel(lsp.WorkDoneProgressCancelParams(token=new.pop()))
+    with pytest.raises(JsonRpcException, match="cancelled"):
+        await pending
+    assert len(applied_edits) == edits_before
+
+
 async def test_settings_change_without_restart(client: LanguageClient):
     client.set_configuration({"samples": 1, "hover": {"enabled": False}}, section="refract")
     client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))

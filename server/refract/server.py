@@ -260,18 +260,31 @@ async def _in_pool(pool: ThreadPoolExecutor, work: Callable[[], Any], stop: Call
         raise JsonRpcInvalidParams(message=str(exc)) from None
 
 
-async def _progress(ls: RefractServer, title: str) -> str | None:
-    """Begin a $/progress report if the client can show one; returns its token."""
-    caps = ls.client_capabilities.window
-    if not (caps and caps.work_done_progress):
-        return None
-    token = str(uuid.uuid4())
-    try:
-        await ls.work_done_progress.create_async(token)
-    except Exception:  # noqa: BLE001  a client that refuses progress still gets its rewrite
-        return None
-    ls.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(title=title, cancellable=True))
-    return token
+class Progress:
+    """A $/progress report for one rewrite, if the client can show one; the writer may cancel it."""
+
+    def __init__(self, ls: RefractServer) -> None:
+        self.ls, self.token, self.cancel = ls, None, None
+
+    async def begin(self, title: str) -> None:
+        caps = self.ls.client_capabilities.window
+        if not (caps and caps.work_done_progress):
+            return
+        token = str(uuid.uuid4())
+        try:
+            await self.ls.work_done_progress.create_async(token)
+        except Exception:  # noqa: BLE001  a client that refuses progress still gets its rewrite
+            return
+        self.ls.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(title=title, cancellable=True))
+        self.token, self.cancel = token, self.ls.work_done_progress.tokens.get(token)
+
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.cancelled()
+
+    def end(self) -> None:
+        if self.token is not None:
+            self.ls.work_done_progress.end(self.token, lsp.WorkDoneProgressEnd())
+            self.ls.work_done_progress.tokens.pop(self.token, None)  # pygls keeps every token otherwise
 
 
 async def _compute(ls: RefractServer, sel: Selection, options: EditOptions, label: str) -> dict[str, Any]:
@@ -283,17 +296,18 @@ async def _compute(ls: RefractServer, sel: Selection, options: EditOptions, labe
     except RefractError as exc:
         raise JsonRpcInvalidParams(message=str(exc)) from None
     should_stop, stop = _stop_flag(ls)
-    token = await _progress(ls, f"Refract: {label}")
-    progress_cancelled = (lambda: ls.work_done_progress.tokens[token].cancelled()) if token else (lambda: False)
+    progress = Progress(ls)
+    await progress.begin(f"Refract: {label}")
     try:
         result = await _in_pool(
             ls.rewrites,
-            lambda: rewrite(ls.codec(), request, config, lambda: should_stop() or progress_cancelled()),
+            lambda: rewrite(ls.codec(), request, config, lambda: should_stop() or progress.cancelled()),
             stop,
         )
     finally:
-        if token:
-            ls.work_done_progress.end(token, lsp.WorkDoneProgressEnd())
+        progress.end()
+    if should_stop() or progress.cancelled():  # cancelled after the last checkpoint: still nothing is applied
+        raise JsonRpcInvalidParams(message="the rewrite was cancelled")
     return {**result.model_dump(), "version": sel.version}
 
 
