@@ -111,7 +111,6 @@ def _patch(args: argparse.Namespace, config: RefractConfig) -> int:
 def _read_sources(source: str) -> list[str]:
     """The texts to learn a style from: stdin, one file, or the .txt/.md files of a folder."""
     if source == "-":
-        paths: list[Path] = []
         texts = [sys.stdin.read()]
     else:
         root = Path(source)
