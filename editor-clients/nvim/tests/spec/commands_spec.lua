@@ -26,29 +26,20 @@ local function run_capturing(cmd, bufnr)
   return done, sent
 end
 
-H.test("pasting before anything was copied is the server's message as an ERROR", function()
-  local bufnr = H.open('nocopy.md', { DRY })
-  local from = #H.notes
-  local done = H.run('1Refract topic')
-  H.eq(false, done.ok, 'ok')
-  local errors = H.notes_since(from, ERROR)
-  H.eq(1, #errors, 'one error: ' .. vim.inspect(errors))
-  H.ok(errors[1]:find('no style copied yet', 1, true), errors[1])
-  H.eq({ DRY }, H.lines(bufnr), 'buffer untouched')
-end)
-
--- The style clipboard is per server process and this spec shares one server, so this runs
+-- The style clipboard is per server process and this spec shares one server, so these run
 -- before the first copy below.
-H.test("blend before anything was copied is the server's message as an ERROR", function()
-  local bufnr = H.open('noblend.md', { DRY })
-  local from = #H.notes
-  local done = H.run('1Refract blend')
-  H.eq(false, done.ok, 'ok')
-  local errors = H.notes_since(from, ERROR)
-  H.eq(1, #errors, 'one error: ' .. vim.inspect(errors))
-  H.ok(errors[1]:find('no style copied yet', 1, true), errors[1])
-  H.eq({ DRY }, H.lines(bufnr), 'buffer untouched')
-end)
+for _, sub in ipairs({ 'topic', 'blend' }) do
+  H.test(sub .. " before anything was copied is the server's message as an ERROR", function()
+    local bufnr = H.open('nocopy-' .. sub .. '.md', { DRY })
+    local from = #H.notes
+    local done = H.run('1Refract ' .. sub)
+    H.eq(false, done.ok, 'ok')
+    local errors = H.notes_since(from, ERROR)
+    H.eq(1, #errors, 'one error: ' .. vim.inspect(errors))
+    H.ok(errors[1]:find('no style copied yet', 1, true), errors[1])
+    H.eq({ DRY }, H.lines(bufnr), 'buffer untouched')
+  end)
+end
 
 H.test('copy in one buffer, paste tone in another', function()
   local a = H.open('source.md', { HAPPY })
