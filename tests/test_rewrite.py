@@ -60,3 +60,22 @@ def test_sentiment_slider_moves_the_output_along_the_sentiment_axis(codec, confi
     outputs = [rewrite(codec, RewriteRequest(op="sentiment", text=text, amount=a), config).text for a in (-2.0, 2.0)]
     low, high = axis(codec, "sentiment").readout(codec.encode(outputs))
     assert high > low, outputs
+
+
+def test_kept_wording_measures_shared_character_trigrams():
+    from refract.rewrite import kept_wording
+
+    assert kept_wording("The cat sat.", "the  cat sat.") == 1.0
+    assert kept_wording("xyz", "abc") == 0.0
+    assert 0 < kept_wording("The cat sat on the mat.", "The dog sat on the rug.") < 1
+
+
+def test_edits_rank_by_similarity_plus_kept_wording_and_expose_both(codec, config):
+    from refract.rewrite import KEEP_WEIGHT
+
+    text = "The hotel staff were friendly and the room was spotless."
+    for op, weight in (("sentiment", KEEP_WEIGHT), ("roundtrip", 0.0)):
+        result = rewrite(codec, RewriteRequest(op=op, text=text, amount=-1.0 if op == "sentiment" else None), config)
+        for c in result.candidates:
+            assert c.score == pytest.approx(c.similarity + weight * c.kept, abs=2e-4) and 0 <= c.kept <= 1
+        assert [c.score for c in result.candidates] == sorted((c.score for c in result.candidates), reverse=True)

@@ -134,6 +134,9 @@ EDITS: dict[str, Edit] = dict(
 AXIS_OF = {"shorten": "length", "lengthen": "length", "sentiment": "sentiment"}  # ops that move along an axis
 
 NEEDS_SOURCE = frozenset({"tone", "topic", "blend"})
+# Edits that change one aspect of a sentence and should keep the rest of its wording; their
+# candidates are ranked partly by how much of the original they keep (refract.rewrite.rerank).
+KEEPS_WORDING = frozenset({"shorten", "lengthen", "sentiment", "tone", "feature", "patch"})
 
 
 def edit_for(op: str) -> Edit:

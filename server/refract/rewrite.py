@@ -12,12 +12,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from refract.codec import Codec
 from refract.config import RefractConfig
 from refract.errors import Cancelled, OperationError
-from refract.operations import AXIS_OF, NEEDS_SOURCE, EditInputs, edit_for, unit
+from refract.operations import AXIS_OF, KEEPS_WORDING, NEEDS_SOURCE, EditInputs, edit_for, unit
 from refract.patches import read_patch
 from refract.patches import transform as patch_transform
 from refract.sentences import sentence_spans, splice
 from refract.space import axis, passage_vector, tone_basis
 from refract.space.features import load_features
+
+# How much keeping the source's wording counts against landing on the target when ranking the
+# candidates of an edit that should keep content (benchmarks/edits.py measured the choice).
+KEEP_WEIGHT = 0.5
 
 
 class EditOptions(BaseModel):
@@ -40,7 +44,9 @@ class RewriteRequest(EditOptions):
 
 class Candidate(BaseModel):
     text: str
-    score: float  # cosine between the candidate's re-encoding and the target vector
+    score: float  # what candidates are ranked by: similarity, plus KEEP_WEIGHT * kept for ops in KEEPS_WORDING
+    similarity: float  # cosine between the candidate's re-encoding and the target vector
+    kept: float  # how much of the source sentence's wording it keeps: F1 of character trigrams, 0..1
 
 
 class RewriteResult(BaseModel):
@@ -98,26 +104,49 @@ def prepare(codec: Codec, request: RewriteRequest, count: int, seed: int) -> dic
     return needs
 
 
-def rerank(codec: Codec, groups: list[list[str]], targets: list[np.ndarray]) -> list[list[Candidate]]:
-    """Per group: distinct non-empty texts, best first, scored by their best cosine to that group's targets."""
+def rerank(
+    codec: Codec, groups: list[list[str]], targets: list[np.ndarray], sources: list[str], keep_weight: float = 0.0
+) -> list[list[Candidate]]:
+    """Per group: distinct non-empty texts, best first, by their best cosine to that group's targets
+    plus keep_weight times the share of the group's source wording they keep."""
     unique = [list(dict.fromkeys(t for t in texts if t.strip())) for texts in groups]
     vectors = codec.encode([t for texts in unique for t in texts])
     ranked, at = [], 0
-    for texts, target in zip(unique, targets, strict=True):
-        scores = (vectors[at : at + len(texts)] @ unit(target).T).max(axis=1)
+    for texts, target, source in zip(unique, targets, sources, strict=True):
+        similarity = (vectors[at : at + len(texts)] @ unit(target).T).max(axis=1).tolist()
         at += len(texts)
-        pairs = sorted(zip(texts, scores.tolist(), strict=True), key=lambda p: -p[1])
-        ranked.append([Candidate(text=t, score=round(sc, 4)) for t, sc in pairs])
+        kept = [kept_wording(t, source) for t in texts]
+        found = [
+            Candidate(text=t, score=round(s + keep_weight * k, 4), similarity=round(s, 4), kept=round(k, 4))
+            for t, s, k in zip(texts, similarity, kept, strict=True)
+        ]
+        ranked.append(sorted(found, key=lambda c: -c.score))
     return ranked
+
+
+def kept_wording(text: str, source: str) -> float:
+    """F1 overlap of the two texts' lowercase character trigrams: 1 for the same wording, 0 for none shared."""
+
+    def grams(t: str) -> set[str]:
+        t = " ".join(t.lower().split())
+        return {t[i : i + 3] for i in range(len(t) - 2)}
+
+    a, b = grams(text), grams(source)
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return 2 * shared / (len(a) + len(b))
 
 
 def combine(text: str, spans: list[tuple[int, int]], per_sentence: list[list[Candidate]]) -> list[Candidate]:
     """Whole-selection candidates: the j-th splices each sentence's j-th best (or its last), scored by the mean."""
-    out: dict[str, float] = {}
+    out: dict[str, Candidate] = {}
     for j in range(max(len(c) for c in per_sentence)):
         picks = [c[min(j, len(c) - 1)] for c in per_sentence]
-        out.setdefault(splice(text, spans, [p.text for p in picks]), round(float(np.mean([p.score for p in picks])), 4))
-    return [Candidate(text=t, score=sc) for t, sc in out.items()]
+        means = {f: round(float(np.mean([getattr(p, f) for p in picks])), 4) for f in ("score", "similarity", "kept")}
+        joined = splice(text, spans, [p.text for p in picks])
+        out.setdefault(joined, Candidate(text=joined, **means))
+    return list(out.values())
 
 
 def rewrite(
@@ -148,7 +177,8 @@ def rewrite(
         sampled = codec.decode(flat, n=config.samples - 1, temperature=config.temperature, seed=config.seed)
         groups = [g + extra for g, extra in zip(groups, sampled, strict=True)]
     _check(should_stop)
-    per_sentence = rerank(codec, groups, targets)
+    keep_weight = KEEP_WEIGHT if request.op in KEEPS_WORDING else 0.0
+    per_sentence = rerank(codec, groups, targets, sentences, keep_weight)
     if any(not c for c in per_sentence):
         raise OperationError("the model produced no text for this selection; try a longer or plainer passage")
     candidates = combine(text, spans, per_sentence)

@@ -49,7 +49,7 @@ describe('errors', () => {
 describe('rewrite outcomes', () => {
   const result = {
     text: 'Short.',
-    candidates: [{ text: 'Short.', score: 0.913 }],
+    candidates: [{ text: 'Short.', score: 0.913, similarity: 0.8, kept: 0.226 }],
     seconds: 0.42,
     version: 7,
     applied: true,
@@ -81,8 +81,8 @@ describe('rewrite outcomes', () => {
 describe('items and messages', () => {
   it('candidate items: one-line labels, best marked, full text kept', () => {
     const items = candidateItems([
-      { text: 'One.\nTwo.', score: 0.9 },
-      { text: 'Three.', score: 0.456 },
+      { text: 'One.\nTwo.', score: 0.9, similarity: 0.9, kept: 0 },
+      { text: 'Three.', score: 0.456, similarity: 0.4, kept: 0.112 },
     ]);
     expect(items[0]).toEqual({ label: 'One. Two.', description: 'best · score 0.90', text: 'One.\nTwo.', score: 0.9 });
     expect(items[1].description).toBe('score 0.46');

@@ -108,7 +108,12 @@ describe('refract serve, as the extension drives it', () => {
     const result: any = await run('refract.rewrite', req.args);
     expect(typeof result.text).toBe('string');
     expect(result.candidates.length).toBeGreaterThan(0);
-    expect(result.candidates[0]).toEqual({ text: expect.any(String), score: expect.any(Number) });
+    expect(result.candidates[0]).toEqual({
+      text: expect.any(String),
+      score: expect.any(Number),
+      similarity: expect.any(Number),
+      kept: expect.any(Number),
+    });
     expect(result.version).toBe(1);
     expect(result.applied).toBe(false);
     expect(applied).toHaveLength(0);

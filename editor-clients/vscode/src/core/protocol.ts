@@ -15,7 +15,12 @@ export interface Range {
 
 export interface Candidate {
   text: string;
+  /** What candidates are ranked by (docs/protocol.md). */
   score: number;
+  /** Cosine between the candidate's re-encoding and the edit's target vector. */
+  similarity: number;
+  /** How much of the original wording the candidate keeps, 0..1. */
+  kept: number;
 }
 
 /** Answer of refract.rewrite, refract.pasteStyle and refract.applyPatch. */
