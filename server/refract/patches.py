@@ -23,7 +23,7 @@ from safetensors.numpy import load_file, save_file
 from refract.codec import Codec
 from refract.errors import PatchError, RefractError, describe
 from refract.operations import Transform
-from refract.sentences import sentence_spans
+from refract.sentences import sentence_spans, sentence_text
 from refract.space import AXES, axis
 from refract.space.features import load_features
 
@@ -184,7 +184,7 @@ def make_patch(
     least 60% of the sentences at a mean value of 0.3 or more (so topic words that come and
     go do not become part of the style). Features need at least 3 sentences to tell.
     """
-    sentences = [" ".join(t[a:b].split()) for t in texts for a, b in sentence_spans(t)]
+    sentences = [sentence_text(t, span) for t in texts for span in sentence_spans(t)]
     if not sentences:
         raise PatchError("cannot make a patch: the texts hold no sentences")
     z = codec.encode(sentences)

@@ -15,7 +15,7 @@ from refract.errors import Cancelled, OperationError
 from refract.operations import AXIS_OF, KEEPS_WORDING, NEEDS_SOURCE, EditInputs, edit_for, unit
 from refract.patches import read_patch
 from refract.patches import transform as patch_transform
-from refract.sentences import sentence_spans, splice
+from refract.sentences import sentence_spans, sentence_text, splice
 from refract.space import axis, passage_vector, tone_basis
 from refract.space.features import load_features
 
@@ -165,7 +165,7 @@ def rewrite(
     spans = sentence_spans(text)
     if not spans:
         raise OperationError("the selection holds no sentence to rewrite, only markup")
-    sentences = [" ".join(text[a:b].split()) for a, b in spans]  # hard-wrapped lines read as one sentence
+    sentences = [sentence_text(text, span) for span in spans]
     needs = prepare(codec, request, config.samples, config.seed)
     targets = [edit(EditInputs(z=z, **needs)) for z in codec.encode(sentences)]  # type: ignore[arg-type]
     flat = np.concatenate(targets)

@@ -49,6 +49,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def sentence_text(text: str, span: tuple[int, int]) -> str:
+    """A span's sentence as the codec reads it: hard-wrapped lines joined, whitespace collapsed."""
+    return " ".join(text[span[0] : span[1]].split())
+
+
 def sentence_at(text: str, offset: int) -> tuple[int, int] | None:
     """The sentence span containing offset (ends inclusive), or None in blank space and markers."""
     return next(((a, b) for a, b in sentence_spans(text) if a <= offset <= b), None)

@@ -29,10 +29,10 @@ from refract.codec import Codec, load_codec
 from refract.codec.cache import CachedCodec
 from refract.config import RefractConfig
 from refract.errors import RefractError, describe
-from refract.patches import find_patches, make_patch, read_patch, write_patch
+from refract.patches import find_patches, make_patch, write_patch
 from refract.readout import describe_text, describe_vector, markdown
 from refract.rewrite import EditOptions, RewriteRequest, check_text, rewrite, validate
-from refract.sentences import sentence_at, sentence_spans
+from refract.sentences import sentence_at, sentence_spans, sentence_text
 from refract.space import AXES, axis
 from refract.space.features import load_features
 
@@ -389,11 +389,7 @@ async def save_patch_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
 async def apply_patch_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
     """Rewrite the selection with a style patch."""
     a = _parse(ApplyPatchArgs, args)
-    path = str(_workspace_path(ls, a.path))
-    try:
-        read_patch(path)  # a bad file is an argument error, before any model work
-    except RefractError as exc:
-        raise JsonRpcInvalidParams(message=str(exc)) from None
+    path = str(_workspace_path(ls, a.path))  # a bad file is refused by _compute's validation, before model work
     options = EditOptions(op="patch", amount=a.amount, patch=path)
     return await _rewrite_and_apply(ls, _select(ls, a), options, a.apply, f"apply patch {Path(path).stem}")
 
@@ -430,7 +426,7 @@ async def heatmap_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
     key = a.feature or (await ls.settings()).heatmap_feature
     source = doc.source
     spans = sentence_spans(source)
-    sentences = [" ".join(source[s:e].split()) for s, e in spans]
+    sentences = [sentence_text(source, span) for span in spans]
 
     def values() -> tuple[str, np.ndarray]:
         codec = ls.codec()
@@ -449,8 +445,7 @@ async def heatmap_command(ls: RefractServer, *args: Any) -> dict[str, Any]:
 
 
 def _range_of(doc: TextDocument, start: int, end: int) -> dict[str, Any]:
-    a, b = doc.client_position_at_offset(start), doc.client_position_at_offset(end)
-    return {"start": {"line": a.line, "character": a.character}, "end": {"line": b.line, "character": b.character}}
+    return _span_dict(lsp.Range(doc.client_position_at_offset(start), doc.client_position_at_offset(end)))
 
 
 def _checked(ls: RefractServer, text: str) -> str:
@@ -589,7 +584,7 @@ async def hover(ls: RefractServer, params: lsp.HoverParams) -> lsp.Hover | None:
     if span is None:
         return None
     try:
-        text = check_text(" ".join(doc.source[span[0] : span[1]].split()), ls.config.max_words, "sentence")
+        text = check_text(sentence_text(doc.source, span), ls.config.max_words, "sentence")
         codec = await _in_pool(ls.reads, ls.codec)  # the first call may wait for the model to load: not on the loop
         z = codec.cached(text)
         if z is None:  # first time this sentence is seen: encode it off the loop, then it is cached

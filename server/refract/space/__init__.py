@@ -17,7 +17,7 @@ import numpy as np
 from refract.codec import Codec
 from refract.errors import OperationError, RefractError
 from refract.operations import unit
-from refract.sentences import sentence_spans
+from refract.sentences import sentence_spans, sentence_text
 from refract.space.features import FeatureSet, load_features
 
 EXAMPLES = Path(__file__).parent / "examples"
@@ -107,5 +107,5 @@ def passage_vector(codec: Codec, text: str) -> np.ndarray:
     The codec reads sentences, and a long passage would be truncated by the encoder; the mean
     keeps what all the sentences share (their tone, their topic) and averages out the rest.
     """
-    sentences = [" ".join(text[a:b].split()) for a, b in sentence_spans(text)] or [text]
+    sentences = [sentence_text(text, span) for span in sentence_spans(text)] or [text]
     return unit(codec.encode(sentences).mean(axis=0))[0]
