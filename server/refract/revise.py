@@ -1,0 +1,237 @@
+"""Source-anchored decoding: find wording near the source sentence whose vector lands on the target.
+
+The small decoder alone loses a sentence's details, so an edit that should keep most of the
+wording (shorten, sentiment, tone, a feature, a patch) also decodes by search: starting from the
+source sentence, a beam search tries word-level edits (drop an adverb, an adjective or a clause;
+swap a word for one of the same part of speech and inflection; insert a modifier) and keeps the
+versions whose re-encoding lands closest to the edited vector. The vector edit decides where to
+go; the lexicon (refract.space.lexicon) only proposes words that point that way, and the encoder
+judges every proposal by where it actually lands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from refract.codec import Codec
+from refract.operations import unit
+from refract.space.lexicon import Lexicon
+
+DETERMINERS = frozenset("the a an this that these those my your his her its our their some any no every each".split())
+AUXILIARIES = frozenset("is are was were be been am do does did will would can could should may might must".split())
+PREPOSITIONS = frozenset(
+    "in on at with for from through during by of about after before since across into over under without along".split()
+)
+CLAUSE_STARTS = frozenset("because until while although though when whenever unless whereas so and but or".split())
+# Weights of edit_scores, chosen on the first third of the dev set (docs/codec.md): off-axis drift
+# per unit of distance, grammar (class-bigram log-probability per bigram), and kept wording (0..1).
+DRIFT_WEIGHT = 0.5
+GRAMMAR_WEIGHT = 1.0
+KEEP_WEIGHT = 0.5
+EDIT_KINDS = frozenset({"delete", "swap", "insert"})
+# Adverbs are not swapped: "especially" and "widely" share a tag, not a role.
+SWAPPABLE = frozenset({"a", "a.er", "a.est", "n", "n.pl", "v", "v.s", "v.ed", "v.ing"})
+PUNCT_SPACE = re.compile(r"\s+([,.;:!?)])")
+
+
+@dataclass(frozen=True)
+class Search:
+    beam: int = 3  # versions expanded per round
+    rounds: int = 3  # word edits at most
+    proposals: int = 96  # edits re-encoded per round, the most promising by a word-level estimate
+    donors: int = 8  # words proposed per slot
+
+
+class Token(str):
+    """A word or punctuation mark that remembers whether the source had no space before it."""
+
+    glued = False
+    first = False  # the source's first token: its case is the writer's, even if lowercase
+
+
+def tokens_of(sentence: str) -> list[str]:
+    """Words and punctuation marks, in order; render() joins them back with the source's spacing."""
+    out = []
+    for m in re.finditer(r"[A-Za-z]+(?:['’-][A-Za-z]+)*|\d+(?:[.,]\d+)*|\S", sentence):
+        token = Token(m.group())
+        token.glued = m.start() > 0 and not sentence[m.start() - 1].isspace()
+        token.first = not out
+        out.append(token)
+    return out
+
+
+def render(tokens: list[str]) -> str:
+    """Tokens as a sentence: the source's spacing, a space before inserted words, tidy punctuation,
+    and a capital for a word that has become the first."""
+    text = "".join(t if i == 0 or getattr(t, "glued", False) else " " + t for i, t in enumerate(tokens))
+    text = PUNCT_SPACE.sub(r"\1", text)
+    text = re.sub(r"\(\s+", "(", text)
+    text = re.sub(r",([,.;:!?])", r"\1", text)
+    text = text.lstrip(",;: ")
+    if tokens and getattr(tokens[0], "first", False):
+        return text
+    return text[:1].upper() + text[1:]  # a new first word
+
+
+def revise(
+    codec: Codec,
+    lexicon: Lexicon,
+    source: str,
+    target: np.ndarray,
+    kinds: frozenset[str] = EDIT_KINDS,
+    search: Search = Search(),
+) -> list[str]:
+    """Versions of `source` a few word edits away, best first by edit_scores.
+
+    `kinds` limits the edits to some of "delete", "swap" and "insert". The source itself comes
+    first only when no edit makes any of the move (amount 0, say).
+    """
+    target = unit(target)[0]
+    z = codec.encode([source])[0]
+    order = np.argsort(-(lexicon.vectors @ (target - z)))  # every lexicon word, most aligned with the move first
+    start = tokens_of(source)
+    seen = {render(start): float(edit_scores(lexicon, z[None], [source], z, target, source).score[0])}
+    beam = [start]
+    for _ in range(search.rounds):
+        proposals: dict[str, tuple[float, list[str]]] = {}
+        for state in beam:
+            for estimate, tokens in _edits(state, lexicon, order, target - z, kinds, search.donors):
+                text = render(tokens)
+                if text not in seen and estimate > proposals.get(text, (-np.inf,))[0]:
+                    proposals[text] = (estimate, tokens)
+        best = sorted(proposals.items(), key=lambda kv: -kv[1][0])[: search.proposals]
+        if not best:
+            break
+        texts = [text for text, _ in best]
+        scores = edit_scores(lexicon, codec.encode(texts), texts, z, target, source).score
+        seen.update(zip(texts, scores.tolist(), strict=True))
+        beam = [best[i][1][1] for i in np.argsort(-scores)[: search.beam]]
+    return sorted(seen, key=lambda t: -seen[t])
+
+
+@dataclass(frozen=True)
+class EditScores:
+    score: np.ndarray  # reach + GRAMMAR_WEIGHT * grammar + KEEP_WEIGHT * kept: what candidates are ranked by
+    reach: np.ndarray
+    grammar: np.ndarray  # <= 0: how much less likely the word order is than the source's
+    kept: np.ndarray
+
+
+def edit_scores(
+    lexicon: Lexicon, vectors: np.ndarray, texts: list[str], z: np.ndarray, target: np.ndarray, source: str
+) -> EditScores:
+    """How good each text (with its vector) is as the edit of `source` (vector z) toward `target`."""
+    base = lexicon.grammar(tokens_of(source))
+    grammar = np.minimum(0.0, np.array([lexicon.grammar(tokens_of(t)) for t in texts]) - base)
+    kept = np.array([kept_wording(t, source) for t in texts])
+    moved = reach(vectors, z, unit(target)[0])
+    return EditScores(moved + GRAMMAR_WEIGHT * grammar + KEEP_WEIGHT * kept, moved, grammar, kept)
+
+
+def kept_wording(text: str, source: str) -> float:
+    """F1 overlap of the two texts' lowercase character trigrams: 1 for the same wording, 0 for none shared."""
+
+    def grams(t: str) -> set[str]:
+        t = " ".join(t.lower().split())
+        return {t[i : i + 3] for i in range(len(t) - 2)}
+
+    a, b = grams(text), grams(source)
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return 2 * shared / (len(a) + len(b))
+
+
+def reach(vectors: np.ndarray, z: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """How well each row carries out the move z -> target: the share of the move made along its
+    direction (capped at 1) less DRIFT_WEIGHT times the distance it moved off that direction.
+
+    Cosine to the target is the wrong judge for a small edit: a real sentence that differs from
+    z by one attribute also differs in many other directions (a typical sentiment example pair
+    moves 3.3 times as far off the axis as along it), so it has lower cosine to z + direction
+    than z itself has, and the unedited source would always win. For a null move, cosine.
+    """
+    move = target - z
+    size = float(np.linalg.norm(move))
+    if size < 1e-4:
+        return vectors @ target
+    delta = vectors - z
+    progress = delta @ move / size**2
+    drift = np.linalg.norm(delta - np.outer(progress, move), axis=1)
+    return np.minimum(progress, 1.0) - DRIFT_WEIGHT * drift
+
+
+def _edits(
+    tokens: list[str], lexicon: Lexicon, order: np.ndarray, direction: np.ndarray, kinds: frozenset[str], k: int
+) -> list[tuple[float, list[str]]]:
+    """(estimated gain along direction, edited tokens) for every single edit of the allowed kinds.
+    The estimate sums the edited words' lexicon vectors along the move; only the encoder's verdict counts.
+
+    Deletions: an adverb, an adjective before a noun or adjective, a prepositional phrase, a
+    clause after a comma. Swaps: a word for one of the same usual part of speech and inflection.
+    Insertions: an adverb before an adjective or after an auxiliary, an adjective after a determiner.
+    """
+    out: list[tuple[float, list[str], int]] = []  # (gain, tokens, where the edit is)
+    lower = [t.lower() for t in tokens]
+
+    def along(words: list[str]) -> float:
+        rows = [i for i in map(lexicon.index, words) if i is not None]
+        return float(lexicon.vectors[rows].sum(axis=0) @ direction) if rows else 0.0
+
+    def until_punctuation(i: int) -> int:
+        return next((j for j in range(i, len(tokens)) if not tokens[j][0].isalnum()), len(tokens))
+
+    for i, (word, low) in enumerate(zip(tokens, lower, strict=True)):
+        if i > 0 and word[0].isupper():
+            continue  # a name: neither edited nor split by an inserted word
+        tags = lexicon.tags_of(low)
+        nxt = lexicon.tags_of(lower[i + 1]) if i + 1 < len(tokens) else ()
+        prev = lower[i - 1] if i > 0 else ""
+        if "delete" in kinds:
+            if tags[:1] == ("r",) or (tags[:1] == ("a",) and nxt[:1] in (("n",), ("n.pl",), ("a",))):
+                out.append((-along([low]), tokens[:i] + tokens[i + 1 :], i))
+            if low in PREPOSITIONS or low in CLAUSE_STARTS or (low in ("which", "who") and prev == ","):
+                end = until_punctuation(i + 1)
+                ends = {end}
+                if low in PREPOSITIONS:  # the phrase alone, up to the next preposition or clause
+                    ends.add(next((j for j in range(i + 1, end) if lower[j] in PREPOSITIONS | CLAUSE_STARTS), end))
+                for e in ends:
+                    if e - i >= 2:
+                        out.append((-along(lower[i:e]), tokens[:i] + tokens[e:], i))
+            if low == "," and i > 0:
+                end = until_punctuation(i + 1)
+                if end - i >= 3:
+                    out.append((-along(lower[i + 1 : end]), tokens[:i] + tokens[end:], i))
+        tag = lexicon.tag_in_context(tags, lower[i - 1] if i else "", lower[i + 1] if i + 1 < len(lower) else "")
+        if "swap" in kinds and tag in SWAPPABLE and low not in AUXILIARIES:
+            for w in lexicon.first(order, tag, k):
+                if w != low:
+                    out.append((along([w]) - along([low]), tokens[:i] + [_like(w, word)] + tokens[i + 1 :], i))
+        if "insert" in kinds and i > 0:
+            slot = ""
+            if prev in AUXILIARIES or tags[:1] == ("a",):
+                slot = "r"  # "was (deeply) moved", "a (really) slow train"
+            elif prev in DETERMINERS and tags[:1] in (("n",), ("n.pl",)):
+                slot = "a"  # "the (quiet) room"
+            for w in lexicon.first(order, slot, k) if slot else ():
+                out.append((along([w]), tokens[:i] + [w] + tokens[i:], i))
+    return [(gain, _article_before(t, at)) for gain, t, at in out]
+
+
+def _like(word: str, original: str) -> str:
+    """`word` in the place of `original`: its capital and its spacing."""
+    token = Token(word.capitalize() if original[:1].isupper() else word)
+    token.glued = getattr(original, "glued", False)
+    return token
+
+
+def _article_before(tokens: list[str], at: int) -> list[str]:
+    """'a' or 'an' before an edited position agreeing with the word now there."""
+    if 0 < at < len(tokens) and tokens[at - 1].lower() in ("a", "an") and tokens[at][:1].isalpha():
+        an = tokens[at][0].lower() in "aeiou"
+        word = ("An" if an else "A") if tokens[at - 1][0].isupper() else ("an" if an else "a")
+        tokens = [*tokens[: at - 1], _like(word, tokens[at - 1]), *tokens[at:]]
+    return tokens

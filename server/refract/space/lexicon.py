@@ -1,0 +1,103 @@
+"""Words placed in the embedding space: which words could stand in for which, and where each points.
+
+Made by training/build_lexicon.py: corpus words tagged with their part of speech and inflection
+(WordNet), each with its vector in the encoder's space. Source-anchored decoding (refract.revise)
+asks it for the words that point furthest along an edit's direction and that can replace, or be
+inserted beside, a word of the sentence without breaking its grammar.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import load_file
+
+from refract.codec import Codec
+from refract.errors import CodecError
+from refract.operations import unit
+
+WEIGHTS = Path(__file__).parent / "weights"
+LEXICON_FILES = ("lexicon.json", "lexicon.safetensors")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    words: list[str]
+    tags: list[tuple[str, ...]]  # e.g. ("n.pl", "v.s"): part of speech with inflection, most common use first
+    vectors: np.ndarray  # (len(words), dim) unit rows
+    function_words: frozenset[str]  # grammar words, classed as themselves
+    classes: dict[str, int]  # word class -> row of `bigrams`
+    bigrams: np.ndarray  # (C, C) log P(class b | class a) over the corpus, smoothed
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {w: i for i, w in enumerate(self.words)})
+
+    def index(self, word: str) -> int | None:
+        return self._index.get(word.lower())  # type: ignore[attr-defined]
+
+    def tags_of(self, word: str) -> tuple[str, ...]:
+        """The word's tags, most common use first; empty for words the lexicon does not hold."""
+        i = self.index(word)
+        return self.tags[i] if i is not None else ()
+
+    def first(self, order: np.ndarray, tag: str, k: int) -> list[str]:
+        """The first k words in `order` (indices, e.g. sorted by alignment) mostly used as `tag`."""
+        out = []
+        for i in order:
+            if self.tags[i][0] == tag:
+                out.append(self.words[i])
+                if len(out) == k:
+                    break
+        return out
+
+    def word_class(self, token: str) -> str:
+        """A token's class for the grammar model: a function word itself, a content word's usual
+        part of speech, "?" for other words (names), "#" for numbers, punctuation itself."""
+        low = token.lower()
+        if low in self.function_words:
+            return low
+        if token[0].isalpha():
+            tags = self.tags_of(low)
+            return tags[0] if tags else "?"
+        return "#" if token[0].isdigit() else token if token in ",.;:!?()'\"-" else "·"
+
+    def tag_in_context(self, tags: tuple[str, ...], prev: str, nxt: str) -> str:
+        """Of a word's tags, the one its neighbours make likeliest ("flows" after "Danube" is a verb)."""
+        if len(tags) < 2:
+            return tags[0] if tags else ""
+        a = self.classes.get(self.word_class(prev) if prev else "<s>", self.classes["·"])
+        b = self.classes.get(self.word_class(nxt) if nxt else "</s>", self.classes["·"])
+        fit = [self.bigrams[a, self.classes[t]] + self.bigrams[self.classes[t], b] for t in tags if t in self.classes]
+        if len(fit) < len(tags):
+            return tags[0]
+        return tags[int(np.argmax(fit))]
+
+    def grammar(self, tokens: list[str]) -> float:
+        """Mean log-probability of the sentence's class bigrams: low for word orders the corpus never shows."""
+        ids = [self.classes.get(c, self.classes["·"]) for c in ["<s>", *map(self.word_class, tokens), "</s>"]]
+        return float(self.bigrams[ids[:-1], ids[1:]].mean())
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(codec: Codec) -> Lexicon:
+    """The lexicon for this codec's embedding space, or a CodecError when there is none for it."""
+    meta, tensors = (WEIGHTS / f for f in LEXICON_FILES)
+    if not meta.is_file() or not tensors.is_file():
+        raise CodecError("the word lexicon is missing; run training/build_lexicon.py")
+    info = json.loads(meta.read_text())
+    if info["space"] != codec.space:
+        raise CodecError(f"the word lexicon was built for space {info['space']}, not {codec.space}")
+    vectors = unit(load_file(str(tensors))["vectors"].astype(np.float32))
+    grammar = info["grammar"]
+    return Lexicon(
+        info["words"],
+        [tuple(t) for t in info["tags"]],
+        vectors,
+        frozenset(info["function_words"]),
+        {c: i for i, c in enumerate(grammar["classes"])},
+        np.asarray(grammar["logp"], dtype=np.float32),
+    )

@@ -1,0 +1,76 @@
+"""Source-anchored decoding and the word lexicon, on the real embedded codec."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from refract.operations import unit
+from refract.revise import edit_scores, reach, render, revise, tokens_of
+from refract.space import axis
+from refract.space.lexicon import load_lexicon
+
+HOTEL = "The hotel staff were friendly and the room was spotless."
+
+
+@pytest.fixture(scope="module")
+def lexicon(codec):
+    return load_lexicon(codec)
+
+
+def test_tokens_render_back_to_the_sentence():
+    for text in (HOTEL, "A low-power radio link, they said, costs $5 (or less).", "hey, don't stop; it's fine!"):
+        assert render(tokens_of(text)) == text
+    assert render(tokens_of("Sadly, the rain came.")[2:]) == "The rain came."
+
+
+def test_lexicon_tags_and_grammar(lexicon):
+    assert lexicon.tags_of("great")[0] == "a" and lexicon.tags_of("loved")[0] == "v.ed"
+    assert lexicon.tags_of("zzzq") == ()
+    assert lexicon.grammar(tokens_of("I really enjoyed the show.")) > lexicon.grammar(
+        tokens_of("I awful enjoyed the show.")
+    )
+
+
+def test_a_null_move_keeps_the_source(codec, lexicon):
+    z = codec.encode([HOTEL])[0]
+    assert revise(codec, lexicon, HOTEL, z)[0] == HOTEL
+
+
+def test_sentiment_moves_the_text_along_the_axis_and_keeps_names(codec, lexicon):
+    text = "The guide in Venice was friendly and the tour was wonderful."
+    sentiment = axis(codec, "sentiment")
+    z = codec.encode([text])[0]
+    versions = revise(codec, lexicon, text, unit(z - sentiment.direction)[0])
+    assert versions[0] != text and "Venice" in versions[0]
+    before, after = sentiment.readout(codec.encode([text, versions[0]]))
+    assert after < before - 0.3, versions[0]
+
+
+def test_delete_only_search_never_adds_words(codec, lexicon):
+    text = "After a long and tiring week, the team finally shipped the new release to every customer."
+    z = codec.encode([text])[0]
+    target = unit(z - 0.35 * axis(codec, "length").direction)[0]
+    versions = revise(codec, lexicon, text, target, frozenset({"delete"}))
+    assert len(versions[0].split()) < len(text.split())
+    assert all(len(v.split()) <= len(text.split()) for v in versions)
+
+
+def test_reach_is_the_share_of_the_move_less_drift():
+    z, target = np.array([1.0, 0.0, 0.0]), unit(np.array([1.0, 0.2, 0.0]))[0]
+    on_target = reach(target[None], z, target)[0]
+    halfway = reach(((z + target) / 2)[None], z, target)[0]
+    off_axis = reach(unit(np.array([1.0, 0.0, 0.2])), z, target)[0]
+    assert on_target == pytest.approx(1.0, abs=1e-6) and halfway == pytest.approx(0.5, abs=1e-6)
+    assert off_axis < 0 < halfway
+
+
+def test_edit_scores_add_up(codec, lexicon):
+    texts = [HOTEL, "The hotel staff were rude and the room was filthy."]
+    z = codec.encode([HOTEL])[0]
+    target = unit(z - axis(codec, "sentiment").direction)[0]
+    s = edit_scores(lexicon, codec.encode(texts), texts, z, target, HOTEL)
+    assert s.kept[0] == 1.0 and s.grammar[0] == 0.0 and s.reach[1] > s.reach[0]
+    from refract.revise import GRAMMAR_WEIGHT, KEEP_WEIGHT
+
+    assert np.allclose(s.score, s.reach + GRAMMAR_WEIGHT * s.grammar + KEEP_WEIGHT * s.kept)

@@ -1,0 +1,148 @@
+"""Build the word lexicon that source-anchored decoding draws its word edits from.
+
+Words: lowercase tokens of data/corpus/train.txt (built by build_corpus.py) seen at least
+MIN_COUNT times, that WordNet (Debian `wordnet-base`, /usr/share/wordnet) knows as a noun, verb,
+adjective or adverb, directly or as an inflection, minus function words (FUNCTION_WORDS), which
+are grammar rather than meaning. Each word gets its part-of-speech tags with the inflection it
+shows ("n", "n.pl", "v", "v.s", "v.ed", "v.ing", "a", "a.er", "a.est", "r"), found with
+WordNet's exception lists and its detachment rules (as in WordNet's `morphy`), and its vector in
+the embedded codec's space (fp16). A word can swap for another only where their tags meet, so
+"loved" may become "hated" but not "hate".
+
+Writes server/refract/space/weights/lexicon.json (space, words, tags, counts) and
+lexicon.safetensors (vectors). Deterministic.
+
+    python training/build_lexicon.py
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import save_file
+
+from refract.codec import load_codec
+from refract.revise import tokens_of
+from refract.space.lexicon import LEXICON_FILES, Lexicon
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDNET = Path("/usr/share/wordnet")
+CORPUS = ROOT / "data/corpus/train.txt"
+MIN_COUNT = 5
+MAX_WORDS = 9000  # most frequent first; keeps the vectors under 7 MB
+POS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
+# WordNet's detachment rules: (inflected ending, base ending, tag).
+RULES = [
+    ("s", "", "n.pl"), ("ses", "s", "n.pl"), ("xes", "x", "n.pl"), ("zes", "z", "n.pl"), ("ches", "ch", "n.pl"),
+    ("shes", "sh", "n.pl"), ("men", "man", "n.pl"), ("ies", "y", "n.pl"),
+    ("s", "", "v.s"), ("ies", "y", "v.s"), ("es", "e", "v.s"), ("es", "", "v.s"),
+    ("ed", "e", "v.ed"), ("ed", "", "v.ed"), ("ied", "y", "v.ed"),
+    ("ing", "e", "v.ing"), ("ing", "", "v.ing"),
+    ("er", "", "a.er"), ("est", "", "a.est"), ("er", "e", "a.er"), ("est", "e", "a.est"),
+    ("ier", "y", "a.er"), ("iest", "y", "a.est"),
+]  # fmt: skip
+FUNCTION_WORDS = set(
+    """a an the and or but nor of to in on at by for with from as into onto upon about above below over under
+    after before since until while during through across against among between without within is are was were be
+    been being am have has had having do does did done doing will would shall should can could may might must
+    i me my mine you your yours he him his she her hers it its we us our ours they them their theirs this that
+    these those who whom whose which what where when why how there here then than so if else not no yes
+    one ones some any each every all both either neither other another such same own s t ll ve re d m
+    let lets get got go went gone say said also just only even still yet too despite thanks although though
+    because unless whether however therefore thus hence instead rather quite per via""".split()
+)
+
+
+def wordnet() -> tuple[dict[str, dict[str, int]], dict[str, list[tuple[str, str]]]]:
+    """(lemma -> {POS letter: senses tagged in WordNet's concordance}, inflected form -> [(base, POS letter)])."""
+    lemmas: dict[str, dict[str, int]] = {}
+    exceptions: dict[str, list[tuple[str, str]]] = {}
+    for name, letter in POS.items():
+        for line in (WORDNET / f"index.{name}").read_text(errors="replace").splitlines():
+            if line and not line.startswith(" "):
+                fields = line.split()
+                lemmas.setdefault(fields[0], {})[letter] = int(fields[-int(fields[2]) - 1])  # tagsense_cnt
+        for line in (WORDNET / f"{name}.exc").read_text(errors="replace").splitlines():
+            form, *bases = line.split()
+            exceptions.setdefault(form, []).extend((b, letter) for b in bases)
+    return lemmas, exceptions
+
+
+def tags_of(word: str, lemmas: dict[str, dict[str, int]], exceptions: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """The word's usual part-of-speech tags with inflection, most common first, e.g. ["n.pl", "v.s"] for "plans".
+
+    A tag is kept when its lemma's sense is at least a quarter as common (in WordNet's tagged
+    concordance) as the word's most common reading, so "good" is an adjective and not a noun.
+    """
+    uses: dict[str, int] = {tag: n for tag, n in lemmas.get(word, {}).items()}
+    for ending, base, tag in RULES:
+        stem = word[: -len(ending)] + base if word.endswith(ending) else ""
+        if len(stem) >= 2 and tag[0] in lemmas.get(stem, {}):
+            uses[tag] = max(uses.get(tag, 0), lemmas[stem][tag[0]])
+    for base, letter in exceptions.get(word, []):
+        if letter in lemmas.get(base, {}):
+            tag = {"n": "n.pl", "v": "v.ed", "a": "a.er" if word.endswith("r") else "a.est", "r": "r"}[letter]
+            uses[tag] = max(uses.get(tag, 0), lemmas[base][letter])
+    top = max(uses.values(), default=0)
+    return sorted((tag for tag, n in uses.items() if n + 1 >= (top + 1) / 4), key=lambda tag: (-uses[tag], tag))
+
+
+def grammar(lexicon: Lexicon, sentences: list[str]) -> tuple[list[str], np.ndarray]:
+    """(classes, log P(next class | class)) from the corpus, add-0.1 smoothed: the grammar model
+    that keeps word edits from producing orders like "I awful enjoyed"."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    for sentence in sentences:
+        seq = ["<s>", *map(lexicon.word_class, tokens_of(sentence)), "</s>"]
+        pairs.update(zip(seq[:-1], seq[1:], strict=False))
+    classes = sorted({c for pair in pairs for c in pair} | {"·"})
+    at = {c: i for i, c in enumerate(classes)}
+    counts = np.full((len(classes), len(classes)), 0.1)
+    for (a, b), n in pairs.items():
+        counts[at[a], at[b]] += n
+    return classes, np.log(counts / counts.sum(axis=1, keepdims=True))
+
+
+def main() -> None:
+    counts: Counter[str] = Counter()
+    for line in CORPUS.read_text().splitlines():
+        counts.update(re.findall(r"[a-z]+", line.lower()))
+    lemmas, exceptions = wordnet()
+    rows = []
+    for word, n in counts.most_common():
+        if n < MIN_COUNT or len(rows) >= MAX_WORDS:
+            break
+        if word in FUNCTION_WORDS or len(word) < 2:
+            continue
+        tags = tags_of(word, lemmas, exceptions)
+        if tags:
+            rows.append((word, tags, n))
+    codec = load_codec("embedded")
+    words = [w for w, _, _ in rows]
+    vectors = np.concatenate([codec.encode(words[i : i + 256]) for i in range(0, len(words), 256)])
+    lexicon = Lexicon(words, [tuple(t) for _, t, _ in rows], vectors, frozenset(FUNCTION_WORDS), {}, np.zeros(0))
+    classes, logp = grammar(lexicon, CORPUS.read_text().splitlines())
+    meta, tensors = LEXICON_FILES
+    out = Path(__file__).resolve().parents[1] / "server/refract/space/weights"
+    save_file({"vectors": vectors.astype(np.float16)}, str(out / tensors))
+    (out / meta).write_text(
+        json.dumps(
+            {
+                "space": codec.space,
+                "words": words,
+                "tags": [t for _, t, _ in rows],
+                "counts": [n for _, _, n in rows],
+                "function_words": sorted(FUNCTION_WORDS),
+                "grammar": {"classes": classes, "logp": np.round(logp, 3).tolist()},
+                "source": "corpus words seen >= 5 times, tagged with WordNet 3.0 (training/build_lexicon.py)",
+            }
+        )
+    )
+    print(f"{len(words)} words -> {out / meta}, {out / tensors}")
+
+
+if __name__ == "__main__":
+    main()
