@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
+from pathlib import Path
 
 from refract.codec.base import Codec
 from refract.errors import ConfigError
@@ -17,7 +18,15 @@ _loading = threading.Lock()  # the server warms up on one thread while a request
 def load_codec(name: str = "embedded") -> Codec:
     """Load a codec by name once per process; later calls return the same object."""
     with _loading:
-        return _load(name)
+        return _load(_canonical(name))
+
+
+def _canonical(name: str) -> str:
+    """One spelling per model, so contra:./ckpt and contra:/abs/ckpt/ load once."""
+    folder = name.removeprefix("contra:")
+    if folder != name and folder.strip():
+        return "contra:" + str(Path(folder.strip()).expanduser().resolve())
+    return name
 
 
 @lru_cache(maxsize=2)
@@ -26,4 +35,11 @@ def _load(name: str) -> Codec:
         from refract.codec.embedded import EmbeddedCodec
 
         return EmbeddedCodec()
-    raise ConfigError(f"unknown codec {name!r}; available: embedded")
+    if name.startswith("contra:"):
+        folder = name.removeprefix("contra:")
+        if not folder.strip():
+            raise ConfigError("codec 'contra:' needs a checkpoint folder: contra:/path/to/folder")
+        from refract.codec.contra import ContraCodec  # imports transformers' T5: only when asked for
+
+        return ContraCodec(Path(folder))
+    raise ConfigError(f"unknown codec {name!r}; available: embedded, contra:<folder>")
