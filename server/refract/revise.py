@@ -91,14 +91,14 @@ def revise(
     """
     target = unit(target)[0]
     z = codec.encode([source])[0]
-    order = np.argsort(-(lexicon.vectors @ (target - z)))  # every lexicon word, most aligned with the move first
+    donors = lexicon.toward(target - z, search.donors)  # per part of speech, the words most aligned with the move
     start = tokens_of(source)
     seen = {render(start): float(edit_scores(lexicon, z[None], [source], z, target, source).score[0])}
     beam = [start]
     for _ in range(search.rounds):
         proposals: dict[str, tuple[float, list[str]]] = {}
         for state in beam:
-            for estimate, tokens in _edits(state, lexicon, order, target - z, kinds, search.donors):
+            for estimate, tokens in _edits(state, lexicon, donors, target - z, kinds):
                 text = render(tokens)
                 if text not in seen and estimate > proposals.get(text, (-np.inf,))[0]:
                     proposals[text] = (estimate, tokens)
@@ -165,7 +165,7 @@ def reach(vectors: np.ndarray, z: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 
 def _edits(
-    tokens: list[str], lexicon: Lexicon, order: np.ndarray, direction: np.ndarray, kinds: frozenset[str], k: int
+    tokens: list[str], lexicon: Lexicon, donors: dict[str, list[str]], direction: np.ndarray, kinds: frozenset[str]
 ) -> list[tuple[float, list[str]]]:
     """(estimated gain along direction, edited tokens) for every single edit of the allowed kinds.
     The estimate sums the edited words' lexicon vectors along the move; only the encoder's verdict counts.
@@ -207,7 +207,7 @@ def _edits(
                     out.append((-along(lower[i + 1 : end]), tokens[:i] + tokens[end:], i))
         tag = lexicon.tag_in_context(tags, lower[i - 1] if i else "", lower[i + 1] if i + 1 < len(lower) else "")
         if "swap" in kinds and tag in SWAPPABLE and low not in AUXILIARIES:
-            for w in lexicon.first(order, tag, k):
+            for w in donors.get(tag, ()):
                 if w != low:
                     out.append((along([w]) - along([low]), tokens[:i] + [_like(w, word)] + tokens[i + 1 :], i))
         if "insert" in kinds and i > 0:
@@ -216,7 +216,7 @@ def _edits(
                 slot = "r"  # "was (deeply) moved", "a (really) slow train"
             elif prev in DETERMINERS and tags[:1] in (("n",), ("n.pl",)):
                 slot = "a"  # "the (quiet) room"
-            for w in lexicon.first(order, slot, k) if slot else ():
+            for w in donors.get(slot, ()) if slot else ():
                 out.append((along([w]), tokens[:i] + [w] + tokens[i:], i))
     return [(gain, _article_before(t, at)) for gain, t, at in out]
 

@@ -35,6 +35,10 @@ class Lexicon:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {w: i for i, w in enumerate(self.words)})
+        by_tag: dict[str, list[int]] = {}
+        for i, tags in enumerate(self.tags):
+            by_tag.setdefault(tags[0], []).append(i)
+        object.__setattr__(self, "_by_tag", {tag: np.array(rows) for tag, rows in by_tag.items()})
 
     def index(self, word: str) -> int | None:
         return self._index.get(word.lower())  # type: ignore[attr-defined]
@@ -44,14 +48,13 @@ class Lexicon:
         i = self.index(word)
         return self.tags[i] if i is not None else ()
 
-    def first(self, order: np.ndarray, tag: str, k: int) -> list[str]:
-        """The first k words in `order` (indices, e.g. sorted by alignment) mostly used as `tag`."""
-        out = []
-        for i in order:
-            if self.tags[i][0] == tag:
-                out.append(self.words[i])
-                if len(out) == k:
-                    break
+    def toward(self, direction: np.ndarray, k: int) -> dict[str, list[str]]:
+        """Per usual part of speech, the k words whose vectors point furthest along direction."""
+        out = {}
+        for tag, rows in self._by_tag.items():  # type: ignore[attr-defined]
+            score = self.vectors[rows] @ direction
+            best = rows[np.argsort(-score)[:k]]
+            out[tag] = [self.words[i] for i in best]
         return out
 
     def word_class(self, token: str) -> str:
