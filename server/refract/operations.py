@@ -143,6 +143,8 @@ NEEDS_SOURCE = frozenset({"tone", "topic", "blend"})
 # (refract.revise).
 KEEPS_WORDING = frozenset({"shorten", "lengthen", "sentiment", "tone", "feature", "patch"})
 
+EDIT_KINDS = frozenset({"delete", "swap", "insert"})  # the word edits refract.revise knows
+
 
 def word_edits(op: str, amount: float | None) -> frozenset[str]:
     """The word edits source-anchored decoding (refract.revise) may make for an op.
@@ -154,7 +156,7 @@ def word_edits(op: str, amount: float | None) -> frozenset[str]:
     if op in ("shorten", "lengthen"):
         shorter = (op == "shorten") == ((1.0 if amount is None else amount) >= 0)
         return frozenset({"delete"} if shorter else {"insert"})
-    return frozenset({"delete", "swap", "insert"})
+    return EDIT_KINDS
 
 
 def edit_for(op: str) -> Edit:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from refract.codec import Codec
-from refract.operations import unit
+from refract.operations import EDIT_KINDS, unit
 from refract.space.lexicon import Lexicon
 
 DETERMINERS = frozenset("the a an this that these those my your his her its our their some any no every each".split())
@@ -31,7 +31,6 @@ CLAUSE_STARTS = frozenset("because until while although though when whenever unl
 DRIFT_WEIGHT = 0.5
 GRAMMAR_WEIGHT = 1.0
 KEEP_WEIGHT = 0.5
-EDIT_KINDS = frozenset({"delete", "swap", "insert"})
 # Adverbs are not swapped: "especially" and "widely" share a tag, not a role.
 SWAPPABLE = frozenset({"a", "a.er", "a.est", "n", "n.pl", "v", "v.s", "v.ed", "v.ing"})
 PUNCT_SPACE = re.compile(r"\s+([,.;:!?)])")

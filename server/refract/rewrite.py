@@ -105,25 +105,30 @@ def prepare(codec: Codec, request: RewriteRequest, count: int, seed: int) -> dic
 
 
 def rerank(
-    codec: Codec, groups: list[list[str]], targets: list[np.ndarray], sources: list[str], edit: bool = False
+    codec: Codec,
+    groups: list[list[str]],
+    targets: list[np.ndarray],
+    sources: list[str],
+    keeps: bool = False,
+    lexicon: Lexicon | None = None,
+    z: np.ndarray | None = None,
 ) -> list[list[Candidate]]:
     """Per group: distinct non-empty texts, best first. Ranked by their best cosine to the group's
-    targets, or, for an edit that keeps wording, by how well they make the move from the source
-    sentence to its single target (refract.revise.edit_scores)."""
+    targets; for an edit that keeps wording (`keeps`), by how well they make the move from the
+    source sentence (its vector a row of z) to its single target (refract.revise.edit_scores),
+    or, without a lexicon, by the cosine plus KEEP_WEIGHT times the wording they keep."""
     unique = [list(dict.fromkeys(t for t in texts if t.strip())) for texts in groups]
     vectors = codec.encode([t for texts in unique for t in texts])
-    lexicon = _lexicon(codec) if edit else None
-    z = codec.encode(sources) if lexicon is not None else None
     ranked, at = [], 0
     for g, (texts, target, source) in enumerate(zip(unique, targets, sources, strict=True)):
         v = vectors[at : at + len(texts)]
         at += len(texts)
         similarity = (v @ unit(target).T).max(axis=1)
         kept = np.array([kept_wording(t, source) for t in texts])
-        if lexicon is not None and z is not None:
+        if keeps and lexicon is not None and z is not None:
             score = edit_scores(lexicon, v, texts, z[g], target, source).score
-        else:  # not an edit, or a codec with no lexicon for its space: the cosine (and kept wording)
-            score = similarity + KEEP_WEIGHT * kept * edit
+        else:
+            score = similarity + KEEP_WEIGHT * kept * keeps
         found = [
             Candidate(text=t, score=round(float(s), 4), similarity=round(float(c), 4), kept=round(float(k), 4))
             for t, s, c, k in zip(texts, score, similarity, kept, strict=True)
@@ -169,7 +174,8 @@ def rewrite(
         raise OperationError("the selection holds no sentence to rewrite, only markup")
     sentences = [sentence_text(text, span) for span in spans]
     needs = prepare(codec, request, config.samples, config.seed)
-    targets = [edit(EditInputs(z=z, **needs)) for z in codec.encode(sentences)]  # type: ignore[arg-type]
+    z = codec.encode(sentences)
+    targets = [edit(EditInputs(z=row, **needs)) for row in z]  # type: ignore[arg-type]
     flat = np.concatenate(targets)
     _check(should_stop)
     greedy = [row[0] for row in codec.decode(flat, n=1, temperature=0.0)]
@@ -178,15 +184,15 @@ def rewrite(
     if all(len(t) == 1 for t in targets) and config.samples > 1:
         sampled = codec.decode(flat, n=config.samples - 1, temperature=config.temperature, seed=config.seed)
         groups = [g + extra for g, extra in zip(groups, sampled, strict=True)]
-    edit = request.op in KEEPS_WORDING
-    lexicon = _lexicon(codec) if edit else None
+    keeps = request.op in KEEPS_WORDING
+    lexicon = _lexicon(codec) if keeps else None
     if lexicon is not None:
         kinds = word_edits(request.op, request.amount)
         for group, sentence, target in zip(groups, sentences, targets, strict=True):
             _check(should_stop)
             group += revise(codec, lexicon, sentence, target, kinds)[:ANCHORED]
     _check(should_stop)
-    per_sentence = rerank(codec, groups, targets, sentences, edit)
+    per_sentence = rerank(codec, groups, targets, sentences, keeps, lexicon, z)
     if any(not c for c in per_sentence):
         raise OperationError("the model produced no text for this selection; try a longer or plainer passage")
     candidates = combine(text, spans, per_sentence)
