@@ -3,7 +3,7 @@
 Decodes every dev sentence from its embedding alone (op `roundtrip`, reranked candidates) and
 prints chrF against the source (sacrebleu), the share of exact reconstructions and timing.
 
-    python benchmarks/roundtrip.py [--codec embedded] [--samples 4] [--show 8]
+    python benchmarks/roundtrip.py [--codec embedded] [--samples 4] [--corrections 6] [--show 8]
 """
 
 from __future__ import annotations
@@ -24,19 +24,24 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--codec", default="embedded")
     p.add_argument("--samples", type=int, default=4)
+    p.add_argument("--corrections", type=int, default=None, help="correction rounds (default: the config's)")
     p.add_argument("--show", type=int, default=8, help="examples to print")
     args = p.parse_args()
     t0 = time.perf_counter()
     codec = load_codec(args.codec)
     load_s = time.perf_counter() - t0
-    config = RefractConfig.from_env(codec=args.codec, samples=args.samples)
+    config = RefractConfig.from_env(codec=args.codec, samples=args.samples, corrections=args.corrections)
     dev = load_dev()
     chrf = CHRF()
     rows = []
     for register, text in dev:
         result = rewrite(codec, RewriteRequest(op="roundtrip", text=text), config)
-        rows.append((register, text, result.text, chrf.sentence_score(result.text, [text]).score, result.seconds))
-    print(f"codec {codec.fingerprint}  load {load_s:.1f}s  samples {args.samples}  dev sentences {len(rows)}")
+        score = chrf.sentence_score(result.text, [text]).score
+        rows.append((register, text, result.text, score, result.seconds, result.candidates[0].similarity))
+    print(
+        f"codec {codec.fingerprint}  load {load_s:.1f}s  samples {args.samples}  "
+        f"corrections {config.corrections}  dev sentences {len(rows)}"
+    )
     print(f"{'register':<14}{'chrF':>7}{'exact':>8}")
     for register in dict.fromkeys(r[0] for r in rows):
         sub = [r for r in rows if r[0] == register]
@@ -46,8 +51,9 @@ def main() -> None:
     exact = sum(r[1] == r[2] for r in rows) / len(rows)
     secs = sorted(r[4] for r in rows)
     print(f"{'all':<14}{statistics.mean(r[3] for r in rows):>7.1f}{exact:>8.0%}   corpus chrF {corpus:.1f}")
+    print(f"cosine of the pick to the sentence's vector: mean {statistics.mean(r[5] for r in rows):.3f}")
     print(f"seconds per rewrite: median {statistics.median(secs):.3f}  p90 {secs[int(0.9 * len(secs))]:.3f}")
-    for register, src, out, score, _ in rows[:: max(1, len(rows) // max(args.show, 1))][: args.show]:
+    for register, src, out, score, *_ in rows[:: max(1, len(rows) // max(args.show, 1))][: args.show]:
         print(f"\n[{register}] chrF {score:.1f}\n  source: {src}\n  output: {out}")
 
 

@@ -4,7 +4,7 @@ Issue 4's targets: after pasting the tone of a clearly positive or negative sour
 output's VADER compound moves >= 0.3 toward the source's, with chrF to the target text >= 30,
 in >= 60% of pairs; after pasting the topic, chrF of the output to the source is up >= 5
 points over the text's own chrF to the source in >= 60% of pairs. The roundtrip row is the
-decoder's baseline: what the same decoder gives for the text with no edit.
+codec's baseline: what the same decoding (with its correction rounds) gives for the text with no edit.
 
     pip install -e ".[bench]" && python benchmarks/style.py
 """
@@ -36,10 +36,11 @@ def main() -> None:
     p.add_argument("--codec", default="embedded")
     p.add_argument("--samples", type=int, default=4)
     p.add_argument("--amount", type=float, default=None, help="how much of the source's tone/topic (default 1)")
+    p.add_argument("--corrections", type=int, default=None, help="correction rounds for topic (default: the config's)")
     p.add_argument("--show", type=int, default=4)
     args = p.parse_args()
     codec = load_codec(args.codec)
-    config = RefractConfig.from_env(codec=args.codec, samples=args.samples)
+    config = RefractConfig.from_env(codec=args.codec, samples=args.samples, corrections=args.corrections)
     chrf, vader = CHRF(), SentimentIntensityAnalyzer()
     pairs = load_pairs()
 
@@ -66,7 +67,7 @@ def main() -> None:
         topic_ok.append(topic_gain[-1] >= 5)
         if i < args.show:
             print(f"text:   {text}\nsource: {source}\n  tone:  {tone}\n  topic: {topic}\n")
-    print(f"{len(pairs)} pairs; roundtrip chrF to the text (decoder baseline) {statistics.mean(base):.1f}")
+    print(f"{len(pairs)} pairs; roundtrip chrF to the text (the codec's baseline) {statistics.mean(base):.1f}")
     print(
         f"paste tone:  {statistics.mean(tone_ok):.0%} meet both targets; VADER moved toward the source in "
         f"{statistics.mean([m >= 0.3 for m in tone_move]):.0%} (mean move {statistics.mean(tone_move):+.2f}); "

@@ -6,7 +6,7 @@ import pytest
 
 from refract.config import RefractConfig
 from refract.errors import OperationError
-from refract.rewrite import RewriteRequest, rewrite
+from refract.rewrite import ANCHORED, RewriteRequest, rewrite
 
 PARAGRAPH = "  The ferry left at dawn. Gulls followed it out of the harbour!\n\nNobody on board spoke.\n"
 
@@ -15,8 +15,16 @@ def test_paragraph_is_rewritten_sentence_by_sentence_keeping_layout(codec, confi
     result = rewrite(codec, RewriteRequest(op="roundtrip", text=PARAGRAPH), config)
     assert result.text.startswith("  ") and result.text.endswith("\n") and not result.text.endswith("\n\n")
     assert result.text.count("\n\n") == 1
-    assert 1 <= len(result.candidates) <= config.samples
+    assert 1 <= len(result.candidates) <= config.samples + ANCHORED
     assert result.text == result.candidates[0].text
+
+
+def test_corrections_bring_a_roundtrip_closer_to_the_vector(codec):
+    request = RewriteRequest(op="roundtrip", text="The ferry left the harbour at dawn with forty passengers.")
+    plain = rewrite(codec, request, RefractConfig(corrections=0))
+    corrected = rewrite(codec, request, RefractConfig(corrections=2))
+    assert len(plain.candidates) <= 4 < len(corrected.candidates)
+    assert corrected.candidates[0].similarity > plain.candidates[0].similarity + 0.05
 
 
 def test_variations_give_distinct_candidates(codec):

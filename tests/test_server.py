@@ -58,7 +58,7 @@ async def client(lsp_client: LanguageClient):
     shipped = Path(__file__).resolve().parents[1] / "patches"
     for f in ("formal.json", "formal.safetensors"):
         shutil.copy(shipped / f, ROOT / "patches" / f)
-    lsp_client.set_configuration({"samples": 3}, section="refract")
+    lsp_client.set_configuration({"samples": 3, "corrections": 0}, section="refract")
     params = lsp.InitializeParams(
         capabilities=CAPABILITIES, workspace_folders=[lsp.WorkspaceFolder(uri=ROOT.as_uri(), name="ws")]
     )
@@ -105,7 +105,7 @@ async def test_server_reports_itself_and_every_command(client: LanguageClient):
 async def test_rewrite_applies_a_versioned_edit_and_reports_progress(client: LanguageClient):
     result = await _cmd(client, uri=URI, range=LINE1, op="roundtrip")
     assert result["applied"] is True and result["text"] and result["version"] == 3
-    assert len(result["candidates"]) <= 3  # the samples setting from workspace/configuration
+    assert len(result["candidates"]) <= 3  # the samples and corrections settings from workspace/configuration
     change = applied_edits[-1].edit.document_changes[0]
     assert change.text_document.version == 3 and change.edits[0].new_text == result["text"]
     assert change.edits[0].range.start.line == 1 and change.edits[0].range.end.character == LINE1["end"]["character"]

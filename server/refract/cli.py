@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     rw.add_argument("--feature", help="feature id or label for the feature op")
     rw.add_argument("--samples", type=int, help="candidates to decode (default 4)")
     rw.add_argument("--seed", type=int, help="random seed (default 0)")
+    rw.add_argument(
+        "--corrections", type=int, help="correction rounds for roundtrip, topic and blend (default 6; 0 = fastest)"
+    )
     rw.add_argument("--json", action="store_true", help="print JSON with all candidates and timing")
     rw.add_argument("--jsonl", action="store_true", help="batch mode: one JSON request per stdin line")
 
@@ -174,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
             return _features(args, RefractConfig.from_env(codec=args.codec))
         if args.command == "patch":
             return _patch(args, RefractConfig.from_env(codec=args.codec))
-        config = RefractConfig.from_env(codec=args.codec, samples=args.samples, seed=args.seed)
+        config = RefractConfig.from_env(
+            codec=args.codec, samples=args.samples, seed=args.seed, corrections=args.corrections
+        )
         if args.jsonl:
             if args.text is not None:
                 raise RefractError("--jsonl reads requests from standard input; drop the TEXT argument")

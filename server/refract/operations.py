@@ -142,6 +142,9 @@ NEEDS_SOURCE = frozenset({"tone", "topic", "blend"})
 # candidates also come from word edits of the source, ranked partly by how much of it they keep
 # (refract.revise).
 KEEPS_WORDING = frozenset({"shorten", "lengthen", "sentiment", "tone", "feature", "patch"})
+# Ops decoded from the vector alone whose decoder guesses are then corrected toward it
+# (refract.correct). Not variations: their candidates should spread, not converge.
+CORRECTED = frozenset({"roundtrip", "topic", "blend"})
 
 EDIT_KINDS = frozenset({"delete", "swap", "insert"})  # the word edits refract.revise knows
 

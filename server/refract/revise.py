@@ -176,10 +176,6 @@ def _edits(
     out: list[tuple[float, list[str], int]] = []  # (gain, tokens, where the edit is)
     lower = [t.lower() for t in tokens]
 
-    def along(words: list[str]) -> float:
-        rows = [i for i in map(lexicon.index, words) if i is not None]
-        return float(lexicon.vectors[rows].sum(axis=0) @ direction) if rows else 0.0
-
     def until_punctuation(i: int) -> int:
         return next((j for j in range(i, len(tokens)) if not tokens[j][0].isalnum()), len(tokens))
 
@@ -191,7 +187,7 @@ def _edits(
         prev = lower[i - 1] if i > 0 else ""
         if "delete" in kinds:
             if tags[:1] == ("r",) or (tags[:1] == ("a",) and nxt[:1] in (("n",), ("n.pl",), ("a",))):
-                out.append((-along([low]), tokens[:i] + tokens[i + 1 :], i))
+                out.append((-along(lexicon, [low], direction), tokens[:i] + tokens[i + 1 :], i))
             if low in PREPOSITIONS or low in CLAUSE_STARTS or (low in ("which", "who") and prev == ","):
                 end = until_punctuation(i + 1)
                 ends = {end}
@@ -199,16 +195,19 @@ def _edits(
                     ends.add(next((j for j in range(i + 1, end) if lower[j] in PREPOSITIONS | CLAUSE_STARTS), end))
                 for e in ends:
                     if e - i >= 2:
-                        out.append((-along(lower[i:e]), tokens[:i] + tokens[e:], i))
+                        out.append((-along(lexicon, lower[i:e], direction), tokens[:i] + tokens[e:], i))
             if low == "," and i > 0:
                 end = until_punctuation(i + 1)
                 if end - i >= 3:
-                    out.append((-along(lower[i + 1 : end]), tokens[:i] + tokens[end:], i))
+                    out.append((-along(lexicon, lower[i + 1 : end], direction), tokens[:i] + tokens[end:], i))
         tag = lexicon.tag_in_context(tags, lower[i - 1] if i else "", lower[i + 1] if i + 1 < len(lower) else "")
         if "swap" in kinds and tag in SWAPPABLE and low not in AUXILIARIES:
+            here = along(lexicon, [low], direction)
             for w in donors.get(tag, ()):
                 if w != low:
-                    out.append((along([w]) - along([low]), tokens[:i] + [_like(w, word)] + tokens[i + 1 :], i))
+                    out.append(
+                        (along(lexicon, [w], direction) - here, tokens[:i] + [like(w, word)] + tokens[i + 1 :], i)
+                    )
         if "insert" in kinds and i > 0:
             slot = ""
             if prev in AUXILIARIES or tags[:1] == ("a",):
@@ -216,11 +215,17 @@ def _edits(
             elif prev in DETERMINERS and tags[:1] in (("n",), ("n.pl",)):
                 slot = "a"  # "the (quiet) room"
             for w in donors.get(slot, ()) if slot else ():
-                out.append((along([w]), tokens[:i] + [w] + tokens[i:], i))
+                out.append((along(lexicon, [w], direction), tokens[:i] + [w] + tokens[i:], i))
     return [(gain, _article_before(t, at)) for gain, t, at in out]
 
 
-def _like(word: str, original: str) -> str:
+def along(lexicon: Lexicon, words: list[str], direction: np.ndarray) -> float:
+    """A word-level estimate of how far the words move a sentence along direction: their lexicon vectors' sum."""
+    rows = [i for i in map(lexicon.index, words) if i is not None]
+    return float(lexicon.vectors[rows].sum(axis=0) @ direction) if rows else 0.0
+
+
+def like(word: str, original: str) -> str:
     """`word` in the place of `original`: its capital and its spacing."""
     token = Token(word.capitalize() if original[:1].isupper() else word)
     token.glued = getattr(original, "glued", False)
@@ -232,5 +237,5 @@ def _article_before(tokens: list[str], at: int) -> list[str]:
     if 0 < at < len(tokens) and tokens[at - 1].lower() in ("a", "an") and tokens[at][:1].isalpha():
         an = tokens[at][0].lower() in "aeiou"
         word = ("An" if an else "A") if tokens[at - 1][0].isupper() else ("an" if an else "a")
-        tokens = [*tokens[: at - 1], _like(word, tokens[at - 1]), *tokens[at:]]
+        tokens = [*tokens[: at - 1], like(word, tokens[at - 1]), *tokens[at:]]
     return tokens

@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from refract.codec import Codec
 from refract.config import RefractConfig
+from refract.correct import Correction, correct
 from refract.errors import Cancelled, CodecError, OperationError
-from refract.operations import AXIS_OF, KEEPS_WORDING, NEEDS_SOURCE, EditInputs, edit_for, unit, word_edits
+from refract.operations import AXIS_OF, CORRECTED, KEEPS_WORDING, NEEDS_SOURCE, EditInputs, edit_for, unit, word_edits
 from refract.patches import read_patch
 from refract.patches import transform as patch_transform
 from refract.revise import KEEP_WEIGHT, edit_scores, kept_wording, revise
@@ -21,7 +22,7 @@ from refract.space import axis, passage_vector, tone_basis
 from refract.space.features import load_features
 from refract.space.lexicon import Lexicon, load_lexicon
 
-ANCHORED = 8  # source-anchored versions (refract.revise) added to the decoder's candidates per sentence
+ANCHORED = 8  # versions from the word search (refract.revise, refract.correct) added per sentence
 
 
 class EditOptions(BaseModel):
@@ -185,12 +186,16 @@ def rewrite(
         sampled = codec.decode(flat, n=config.samples - 1, temperature=config.temperature, seed=config.seed)
         groups = [g + extra for g, extra in zip(groups, sampled, strict=True)]
     keeps = request.op in KEEPS_WORDING
-    lexicon = _lexicon(codec) if keeps else None
+    lexicon = _lexicon(codec)
     if lexicon is not None:
         kinds = word_edits(request.op, request.amount)
+        correction = Correction(rounds=config.corrections)
         for group, sentence, target in zip(groups, sentences, targets, strict=True):
             _check(should_stop)
-            group += revise(codec, lexicon, sentence, target, kinds)[:ANCHORED]
+            if keeps:
+                group += revise(codec, lexicon, sentence, target, kinds)[:ANCHORED]
+            elif request.op in CORRECTED and correction.rounds:
+                group += correct(codec, lexicon, target, group, correction)[:ANCHORED]
     _check(should_stop)
     per_sentence = rerank(codec, groups, targets, sentences, keeps, lexicon, z)
     if any(not c for c in per_sentence):

@@ -138,6 +138,7 @@ class ClientSettings(BaseModel):
 
     codec: str = "embedded"
     samples: int = 4
+    corrections: int = 6
     patch_folders: list[str] = Field(default_factory=list, alias="patchFolders")
     hover: Hover = Field(default_factory=Hover)
     heatmap: Heatmap = Field(default_factory=Heatmap)
@@ -645,7 +646,7 @@ def _use_settings(ls: RefractServer, raw: dict[str, Any]) -> None:
     try:
         s = ClientSettings.model_validate(raw)
         ls.config = RefractConfig.from_env(
-            codec=s.codec, samples=s.samples, patch_folders=tuple(s.patch_folders),
+            codec=s.codec, samples=s.samples, corrections=s.corrections, patch_folders=tuple(s.patch_folders),
             hover=s.hover.enabled, heatmap_feature=s.heatmap.feature,
         )  # fmt: skip
     except (ValidationError, RefractError) as exc:

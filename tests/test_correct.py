@@ -1,0 +1,39 @@
+"""Decoding by correction, on the real embedded codec and lexicon."""
+
+from __future__ import annotations
+
+import pytest
+from sacrebleu.metrics import CHRF
+
+from refract.correct import Correction, correct
+from refract.space.lexicon import load_lexicon
+
+TEXT = "The sensor samples temperature every two seconds and sends the readings over a radio link."
+QUICK = Correction(rounds=3, proposals=64)
+
+
+@pytest.fixture(scope="module")
+def lexicon(codec):
+    return load_lexicon(codec)
+
+
+def test_corrections_land_closer_to_the_vector_and_recover_wording(codec, lexicon):
+    z = codec.encode([TEXT])
+    guesses = codec.decode(z, n=2, temperature=0.7)[0]
+    versions = correct(codec, lexicon, z[0], guesses, QUICK)
+    assert set(guesses) <= set(versions) and versions[0] not in guesses
+    cosine = codec.encode([versions[0], *guesses]) @ z[0]
+    assert cosine[0] > cosine[1:].max() + 0.05, versions[0]
+    chrf = CHRF()
+    assert chrf.sentence_score(versions[0], [TEXT]).score > max(chrf.sentence_score(g, [TEXT]).score for g in guesses)
+
+
+def test_no_rounds_ranks_the_guesses_and_adds_nothing(codec, lexicon):
+    z = codec.encode([TEXT])[0]
+    guesses = ["Bananas are yellow.", "A sensor sends temperature readings by radio.", ""]
+    versions = correct(codec, lexicon, z, guesses, Correction(rounds=0))
+    assert versions == [guesses[1], guesses[0]]
+
+
+def test_nothing_to_correct_gives_nothing(codec, lexicon):
+    assert correct(codec, lexicon, codec.encode([TEXT])[0], ["", "  "], QUICK) == []
