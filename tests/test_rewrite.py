@@ -6,6 +6,7 @@ import pytest
 
 from refract.config import RefractConfig
 from refract.errors import OperationError
+from refract.revise import tokens_of
 from refract.rewrite import ANCHORED, RewriteRequest, rewrite
 
 PARAGRAPH = "  The ferry left at dawn. Gulls followed it out of the harbour!\n\nNobody on board spoke.\n"
@@ -25,6 +26,14 @@ def test_corrections_bring_a_roundtrip_closer_to_the_vector(codec):
     corrected = rewrite(codec, request, RefractConfig(corrections=2))
     assert len(plain.candidates) <= 4 < len(corrected.candidates)
     assert corrected.candidates[0].similarity > plain.candidates[0].similarity + 0.05
+
+
+def test_shorten_offers_only_cuts_of_the_source(codec, config):
+    text = "After a long and tiring week, the team finally shipped the new release to every customer."
+    result = rewrite(codec, RewriteRequest(op="shorten", text=text), config)
+    words = {w.lower() for w in tokens_of(text)}
+    assert len(result.text.split()) < len(text.split())
+    assert all({w.lower() for w in tokens_of(c.text)} <= words for c in result.candidates)  # no decoder paraphrase
 
 
 def test_variations_give_distinct_candidates(codec):

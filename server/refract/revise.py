@@ -25,7 +25,13 @@ AUXILIARIES = frozenset("is are was were be been am do does did will would can c
 PREPOSITIONS = frozenset(
     "in on at with for from through during by of about after before since across into over under without along".split()
 )
-CLAUSE_STARTS = frozenset("because until while although though when whenever unless whereas so and but or".split())
+COORDINATORS = frozenset("and but or".split())
+CLAUSE_STARTS = frozenset("because until while although though when whenever unless whereas so".split()) | COORDINATORS
+SUBJECTS = frozenset("i you he she it we they".split())  # a new clause: "after the year | you have had"
+# Adverbs that complete a verb ("pulled away", "shut out"): deleting one changes the verb.
+PARTICLES = frozenset("away up down out off back over on in around along through forward apart aside".split())
+# Words a deletion must not leave hanging before a full stop: "reduced it to.", "along the."
+DANGLING = PREPOSITIONS | DETERMINERS | COORDINATORS | frozenset("to as than".split())
 # Weights of edit_scores, chosen on the first third of the dev set (docs/codec.md): off-axis drift
 # per unit of distance, grammar (class-bigram log-probability per bigram), and kept wording (0..1).
 DRIFT_WEIGHT = 0.5
@@ -169,37 +175,21 @@ def _edits(
     """(estimated gain along direction, edited tokens) for every single edit of the allowed kinds.
     The estimate sums the edited words' lexicon vectors along the move; only the encoder's verdict counts.
 
-    Deletions: an adverb, an adjective before a noun or adjective, a prepositional phrase, a
-    clause after a comma. Swaps: a word for one of the same usual part of speech and inflection.
-    Insertions: an adverb before an adjective or after an auxiliary, an adjective after a determiner.
+    Deletions: whole constituents (deletions()). Swaps: a word for one of the same usual part of
+    speech and inflection. Insertions: an adverb before an adjective or after an auxiliary, an
+    adjective after a determiner.
     """
     out: list[tuple[float, list[str], int]] = []  # (gain, tokens, where the edit is)
     lower = [t.lower() for t in tokens]
-
-    def until_punctuation(i: int) -> int:
-        return next((j for j in range(i, len(tokens)) if not tokens[j][0].isalnum()), len(tokens))
+    if "delete" in kinds:
+        for start, end in deletions(tokens, lower, lexicon):
+            out.append((-along(lexicon, lower[start:end], direction), tokens[:start] + tokens[end:], start))
 
     for i, (word, low) in enumerate(zip(tokens, lower, strict=True)):
         if i > 0 and word[0].isupper():
             continue  # a name: neither edited nor split by an inserted word
         tags = lexicon.tags_of(low)
-        nxt = lexicon.tags_of(lower[i + 1]) if i + 1 < len(tokens) else ()
         prev = lower[i - 1] if i > 0 else ""
-        if "delete" in kinds:
-            if tags[:1] == ("r",) or (tags[:1] == ("a",) and nxt[:1] in (("n",), ("n.pl",), ("a",))):
-                out.append((-along(lexicon, [low], direction), tokens[:i] + tokens[i + 1 :], i))
-            if low in PREPOSITIONS or low in CLAUSE_STARTS or (low in ("which", "who") and prev == ","):
-                end = until_punctuation(i + 1)
-                ends = {end}
-                if low in PREPOSITIONS:  # the phrase alone, up to the next preposition or clause
-                    ends.add(next((j for j in range(i + 1, end) if lower[j] in PREPOSITIONS | CLAUSE_STARTS), end))
-                for e in ends:
-                    if e - i >= 2:
-                        out.append((-along(lexicon, lower[i:e], direction), tokens[:i] + tokens[e:], i))
-            if low == "," and i > 0:
-                end = until_punctuation(i + 1)
-                if end - i >= 3:
-                    out.append((-along(lexicon, lower[i + 1 : end], direction), tokens[:i] + tokens[end:], i))
         tag = lexicon.tag_in_context(tags, lower[i - 1] if i else "", lower[i + 1] if i + 1 < len(lower) else "")
         if "swap" in kinds and tag in SWAPPABLE and low not in AUXILIARIES:
             here = along(lexicon, [low], direction)
@@ -217,6 +207,83 @@ def _edits(
             for w in donors.get(slot, ()) if slot else ():
                 out.append((along(lexicon, [w], direction), tokens[:i] + [w] + tokens[i:], i))
     return [(gain, _article_before(t, at)) for gain, t, at in out]
+
+
+def deletions(tokens: list[str], lower: list[str], lexicon: Lexicon) -> list[tuple[int, int]]:
+    """Spans [start, end) whose deletion leaves a sentence: whole constituents only.
+
+    An adverb (not a verb's particle); an adjective before a noun or adjective; a prepositional
+    phrase, alone or with the phrases after it, up to the next verb, clause or noun phrase; a
+    clause after a subordinator, or after "and"/"but"/"or" or a comma when both sides are clauses.
+    Never one that leaves a preposition, article or conjunction before the end of the sentence.
+    """
+
+    def verb(j: int) -> bool:
+        """Could be a verb: an auxiliary, a word tagged as one here, or a word the lexicon lacks
+        ("cools"), since cutting a phrase short is safer than cutting a clause's verb."""
+        if lower[j] in AUXILIARIES or lower[j] in ("have", "has", "had"):
+            return True
+        tags = lexicon.tags_of(lower[j])
+        if not tags:
+            return lower[j].isalpha() and lower[j] not in lexicon.function_words and not tokens[j][0].isupper()
+        before, after = lower[j - 1] if j else "", lower[j + 1] if j + 1 < len(lower) else ""
+        return lexicon.tag_in_context(tags, before, after).startswith("v")
+
+    def until_punctuation(i: int) -> int:
+        return next((j for j in range(i, len(tokens)) if not tokens[j][0].isalnum()), len(tokens))
+
+    def phrase_ends(j: int) -> bool:
+        """A prepositional phrase ends before a verb, a clause, or a new noun phrase ("By noon | the fog")."""
+        if verb(j) or lower[j] in SUBJECTS or (lower[j] in CLAUSE_STARTS and lower[j] not in COORDINATORS):
+            return True
+        if lower[j] in COORDINATORS:  # "and later expanded" ends it; "retail and logistics" does not
+            return any(verb(k) for k in range(j + 1, min(j + 3, len(lower))))
+        return lower[j] in DETERMINERS and lower[j - 1] not in DANGLING
+
+    def ends_a_noun_phrase(j: int) -> bool:
+        """A prepositional phrase ends in a noun, a name, a number or a pronoun, not in "online" or "a"."""
+        if tokens[j][0].isdigit() or tokens[j][0].isupper() or lower[j] in ("me", "him", "her", "us", "them", "it"):
+            return True
+        tags = lexicon.tags_of(lower[j])
+        return any(t.startswith("n") for t in tags) or (not tags and lower[j] not in lexicon.function_words)
+
+    def clause_before(i: int) -> bool:
+        start = max((j + 1 for j in range(i) if not tokens[j][0].isalnum() or lower[j] in CLAUSE_STARTS), default=0)
+        return any(verb(j) for j in range(start, i))
+
+    spans = []
+    for i, (word, low) in enumerate(zip(tokens, lower, strict=True)):
+        if i > 0 and word[0].isupper():
+            continue  # names stay
+        tags, nxt = lexicon.tags_of(low), lexicon.tags_of(lower[i + 1]) if i + 1 < len(tokens) else ()
+        if tags[:1] == ("r",) and not (low in PARTICLES and i > 0 and verb(i - 1)):
+            spans.append((i, i + 1))
+        if tags[:1] == ("a",) and nxt[:1] in (("n",), ("n.pl",), ("a",)):
+            spans.append((i, i + 1))
+        end = until_punctuation(i + 1)
+        if low in PREPOSITIONS:
+            stop = next((j for j in range(i + 2, end) if phrase_ends(j)), end)
+            if stop < end and lower[stop] in SUBJECTS:
+                stop = i  # a relative clause follows ("after the year | you have had"): the phrase is all of it
+            while stop > i + 1 and lower[stop - 1] in PREPOSITIONS:
+                stop -= 1  # "(of ten countries) before emptying": the last preposition heads what follows
+            short = next((j for j in range(i + 1, stop) if lower[j] in PREPOSITIONS), stop)
+            spans += [(i, e) for e in (stop, short) if e - i >= 2 and ends_a_noun_phrase(e - 1)]
+        elif low in COORDINATORS:
+            if any(verb(j) for j in range(i + 1, end)) and clause_before(i):
+                spans.append((i, end))
+        elif low in CLAUSE_STARTS or (low in ("which", "who") and i > 0 and lower[i - 1] == ","):
+            spans.append((i, end))
+        elif low == "," and i > 0 and end - i >= 3 and clause_before(i):
+            spans.append((i, end))
+    whole = len(tokens)
+    return [
+        (s, e)
+        for s, e in dict.fromkeys(spans)
+        if (s, e) != (0, whole)
+        and not (s > 0 and lower[s - 1] in DANGLING and (e == whole or not tokens[e][0].isalnum()))
+        and not (s > 0 and lower[s - 1] in COORDINATORS)  # "through or (along the borders)"
+    ]
 
 
 def along(lexicon: Lexicon, words: list[str], direction: np.ndarray) -> float:

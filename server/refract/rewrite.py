@@ -177,16 +177,12 @@ def rewrite(
     needs = prepare(codec, request, config.samples, config.seed)
     z = codec.encode(sentences)
     targets = [edit(EditInputs(z=row, **needs)) for row in z]  # type: ignore[arg-type]
-    flat = np.concatenate(targets)
     _check(should_stop)
-    greedy = [row[0] for row in codec.decode(flat, n=1, temperature=0.0)]
-    bounds = np.cumsum([0, *(len(t) for t in targets)])
-    groups = [greedy[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-    if all(len(t) == 1 for t in targets) and config.samples > 1:
-        sampled = codec.decode(flat, n=config.samples - 1, temperature=config.temperature, seed=config.seed)
-        groups = [g + extra for g, extra in zip(groups, sampled, strict=True)]
     keeps = request.op in KEEPS_WORDING
     lexicon = _lexicon(codec)
+    # An edit that keeps wording decodes by word edits of the source alone when it can: the
+    # decoder's own sentences keep none of it, and when they won the rerank they read as noise.
+    groups = [[] for _ in targets] if keeps and lexicon is not None else decoded(codec, targets, config)
     if lexicon is not None:
         kinds = word_edits(request.op, request.amount)
         correction = Correction(rounds=config.corrections)
@@ -202,6 +198,19 @@ def rewrite(
         raise OperationError("the model produced no text for this selection; try a longer or plainer passage")
     candidates = combine(text, spans, per_sentence)
     return RewriteResult(text=candidates[0].text, candidates=candidates, seconds=round(time.perf_counter() - start, 3))
+
+
+def decoded(codec: Codec, targets: list[np.ndarray], config: RefractConfig) -> list[list[str]]:
+    """Per sentence, the decoder's texts for its target rows: greedy, then config.samples - 1
+    sampled when each sentence has one target (variations have several, one text each)."""
+    flat = np.concatenate(targets)
+    greedy = [row[0] for row in codec.decode(flat, n=1, temperature=0.0)]
+    bounds = np.cumsum([0, *(len(t) for t in targets)])
+    groups = [greedy[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    if all(len(t) == 1 for t in targets) and config.samples > 1:
+        sampled = codec.decode(flat, n=config.samples - 1, temperature=config.temperature, seed=config.seed)
+        groups = [g + extra for g, extra in zip(groups, sampled, strict=True)]
+    return groups
 
 
 def _check(should_stop: Callable[[], bool]) -> None:
