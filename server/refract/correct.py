@@ -77,9 +77,7 @@ def _corrections(
         out.append((-along(lexicon, [lower[i]], missing), tokens[:i] + tokens[i + 1 :]))
         if lower[i] in lexicon.function_words:
             continue
-        tag = lexicon.tag_in_context(
-            lexicon.tags_of(lower[i]), lower[i - 1] if i else "", lower[i + 1] if i + 1 < len(lower) else ""
-        )
+        tag = lexicon.tag_at(lower, i)
         here = along(lexicon, [lower[i]], missing)
         for w in donors.get(tag, ()):
             if w != lower[i]:

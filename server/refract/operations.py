@@ -138,9 +138,9 @@ EDITS: dict[str, Edit] = dict(
 AXIS_OF = {"shorten": "length", "lengthen": "length", "sentiment": "sentiment"}  # ops that move along an axis
 
 NEEDS_SOURCE = frozenset({"tone", "topic", "blend"})
-# Edits that change one aspect of a sentence and should keep the rest of its wording: their
-# candidates also come from word edits of the source, ranked partly by how much of it they keep
-# (refract.revise).
+# Edits that change one aspect of a sentence and should keep the rest of its wording: with a
+# word lexicon, their candidates are word edits of the source (refract.revise), ranked partly by
+# how much of it they keep; without one (another codec's space), the decoder's.
 KEEPS_WORDING = frozenset({"shorten", "lengthen", "sentiment", "tone", "feature", "patch"})
 # Ops decoded from the vector alone whose decoder guesses are then corrected toward it
 # (refract.correct). Not variations: their candidates should spread, not converge.

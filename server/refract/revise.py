@@ -190,7 +190,7 @@ def _edits(
             continue  # a name: neither edited nor split by an inserted word
         tags = lexicon.tags_of(low)
         prev = lower[i - 1] if i > 0 else ""
-        tag = lexicon.tag_in_context(tags, lower[i - 1] if i else "", lower[i + 1] if i + 1 < len(lower) else "")
+        tag = lexicon.tag_at(lower, i)
         if "swap" in kinds and tag in SWAPPABLE and low not in AUXILIARIES:
             here = along(lexicon, [low], direction)
             for w in donors.get(tag, ()):
@@ -223,11 +223,9 @@ def deletions(tokens: list[str], lower: list[str], lexicon: Lexicon) -> list[tup
         ("cools"), since cutting a phrase short is safer than cutting a clause's verb."""
         if lower[j] in AUXILIARIES or lower[j] in ("have", "has", "had"):
             return True
-        tags = lexicon.tags_of(lower[j])
-        if not tags:
+        if not lexicon.tags_of(lower[j]):
             return lower[j].isalpha() and lower[j] not in lexicon.function_words and not tokens[j][0].isupper()
-        before, after = lower[j - 1] if j else "", lower[j + 1] if j + 1 < len(lower) else ""
-        return lexicon.tag_in_context(tags, before, after).startswith("v")
+        return lexicon.tag_at(lower, j).startswith("v")
 
     def until_punctuation(i: int) -> int:
         return next((j for j in range(i, len(tokens)) if not tokens[j][0].isalnum()), len(tokens))

@@ -79,6 +79,11 @@ class Lexicon:
             return tags[0]
         return tags[int(np.argmax(fit))]
 
+    def tag_at(self, words: list[str], i: int) -> str:
+        """The tag of words[i] (lowercase) that its neighbours in `words` make likeliest; "" if unknown."""
+        before, after = words[i - 1] if i else "", words[i + 1] if i + 1 < len(words) else ""
+        return self.tag_in_context(self.tags_of(words[i]), before, after)
+
     def grammar(self, tokens: list[str]) -> float:
         """Mean log-probability of the sentence's class bigrams: low for word orders the corpus never shows."""
         ids = [self.classes.get(c, self.classes["·"]) for c in ["<s>", *map(self.word_class, tokens), "</s>"]]
