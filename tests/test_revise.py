@@ -92,3 +92,32 @@ def test_deletions_cut_whole_constituents(lexicon):
     assert "The rain had stopped and the train had pulled." not in cuts(
         "The rain had stopped and the train had pulled away."
     )  # a verb's particle stays
+
+
+def test_sentiment_swaps_only_words_that_carry_it(codec, lexicon):
+    sentiment = axis(codec, "sentiment").direction
+    neutral = "The Danube flows through ten countries."
+    z = codec.encode([neutral])[0]
+    for version in revise(codec, lexicon, neutral, unit(z + sentiment)[0], frozenset({"swap"})):
+        assert "Danube flows through" in version, version  # no word of it points against the move
+    moody = "I was disappointed by the hotel."
+    z = codec.encode([moody])[0]
+    versions = revise(codec, lexicon, moody, unit(z + sentiment)[0], frozenset({"swap"}))
+    assert "disappointed" not in versions[0], versions[0]
+
+
+def test_a_comment_adverb_may_open_a_statement(codec, lexicon):
+    from refract.revise import SENTENCE_ADVERBS
+
+    text = "The last train had already left."
+    z = codec.encode([text])[0]
+    versions = revise(codec, lexicon, text, unit(z - axis(codec, "sentiment").direction)[0], frozenset({"insert"}))
+    opened = [v.split(", ")[0].lower() for v in versions if v.endswith(", the last train had already left.")]
+    assert opened and set(opened) <= SENTENCE_ADVERBS, versions
+    assert not any(" poorly falsely " in v or " falsely poorly " in v for v in versions)  # one adverb per slot
+    question = "Could you send me the budget?"
+    z = codec.encode([question])[0]
+    asked = revise(codec, lexicon, question, unit(z - axis(codec, "sentiment").direction)[0], frozenset({"insert"}))
+    assert not any("," in v for v in asked)  # "Sadly, could you ..." is not offered
+    order = lexicon.ranked(SENTENCE_ADVERBS, axis(codec, "sentiment").direction)
+    assert order.index("happily") < order.index("sadly")

@@ -1,13 +1,14 @@
 """Build the word lexicon that source-anchored decoding draws its word edits from.
 
 Words: lowercase tokens of data/corpus/train.txt (built by build_corpus.py) seen at least
-MIN_COUNT times, that WordNet (Debian `wordnet-base`, /usr/share/wordnet) knows as a noun, verb,
-adjective or adverb, directly or as an inflection, minus function words (FUNCTION_WORDS), which
-are grammar rather than meaning. Each word gets its part-of-speech tags with the inflection it
-shows ("n", "n.pl", "v", "v.s", "v.ed", "v.ing", "a", "a.er", "a.est", "r"), found with
-WordNet's exception lists and its detachment rules (as in WordNet's `morphy`), and its vector in
-the embedded codec's space (fp16). A word can swap for another only where their tags meet, so
-"loved" may become "hated" but not "hate".
+MIN_COUNT times, and the comment adverbs revise opens sentences with, that WordNet (Debian
+`wordnet-base`, /usr/share/wordnet) knows as a noun, verb, adjective or adverb, directly or as
+an inflection, minus function words (FUNCTION_WORDS), which are grammar rather than meaning.
+Each word gets its part-of-speech tags with the inflection it shows ("n", "n.pl", "v", "v.s",
+"v.ed", "v.ing", "a", "a.er", "a.est", "r"), found with WordNet's exception lists and its
+detachment rules (as in WordNet's `morphy`), and its vector in the embedded codec's space
+(fp16). A word can swap for another only where their tags meet, so "loved" may become "hated"
+but not "hate".
 
 Writes server/refract/space/weights/lexicon.json (space, words, tags, counts) and
 lexicon.safetensors (vectors). Deterministic.
@@ -26,7 +27,7 @@ import numpy as np
 from safetensors.numpy import save_file
 
 from refract.codec import load_codec
-from refract.revise import tokens_of
+from refract.revise import SENTENCE_ADVERBS, tokens_of
 from refract.space.lexicon import LEXICON_FILES, Lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,6 +121,10 @@ def main() -> None:
         tags = tags_of(word, lemmas, exceptions)
         if tags:
             rows.append((word, tags, n))
+    have = {w for w, _, _ in rows}
+    for word in sorted(SENTENCE_ADVERBS - have):  # rarer in the corpus, but the comment adverbs revise opens with
+        if tags := tags_of(word, lemmas, exceptions):
+            rows.append((word, tags, counts[word]))
     codec = load_codec("embedded")
     words = [w for w, _, _ in rows]
     vectors = np.concatenate([codec.encode(words[i : i + 256]) for i in range(0, len(words), 256)])

@@ -39,6 +39,19 @@ GRAMMAR_WEIGHT = 1.0
 KEEP_WEIGHT = 0.5
 # Adverbs are not swapped: "especially" and "widely" share a tag, not a role.
 SWAPPABLE = frozenset({"a", "a.er", "a.est", "n", "n.pl", "v", "v.s", "v.ed", "v.ing"})
+# A word is swapped only when it carries what the edit moves away from: its own vector points
+# against the move further than this share of the lexicon's words. "The Danube flows" keeps
+# "flows" under a sentiment edit ("virtues" pointed further toward positive, but meant nothing
+# there); "I was disappointed" may become "I was delighted".
+SWAP_QUANTILE = 0.1
+# Comment adverbs that open a sentence before a comma ("Sadly, the last train had gone."): the
+# one slot where a sentence with no word of the attribute can take one without changing its facts.
+SENTENCE_ADVERBS = frozenset(
+    """fortunately unfortunately luckily unluckily sadly happily thankfully regrettably surprisingly
+    unsurprisingly frankly honestly clearly obviously hopefully ideally naturally curiously interestingly
+    remarkably strangely oddly ironically predictably admittedly apparently evidently tragically mercifully
+    amazingly incredibly undoubtedly certainly perhaps typically usually generally notably importantly""".split()
+)
 PUNCT_SPACE = re.compile(r"\s+([,.;:!?)])")
 
 
@@ -97,13 +110,15 @@ def revise(
     target = unit(target)[0]
     z = codec.encode([source])[0]
     donors = lexicon.toward(target - z, search.donors)  # per part of speech, the words most aligned with the move
+    donors["opener"] = lexicon.ranked(SENTENCE_ADVERBS, target - z)[: search.donors]
+    against = float(np.quantile(lexicon.vectors @ (target - z), SWAP_QUANTILE))
     start = tokens_of(source)
     seen = {render(start): float(edit_scores(lexicon, z[None], [source], z, target, source).score[0])}
     beam = [start]
     for _ in range(search.rounds):
         proposals: dict[str, tuple[float, list[str]]] = {}
         for state in beam:
-            for estimate, tokens in _edits(state, lexicon, donors, target - z, kinds):
+            for estimate, tokens in _edits(state, lexicon, donors, target - z, kinds, against):
                 text = render(tokens)
                 if text not in seen and estimate > proposals.get(text, (-np.inf,))[0]:
                     proposals[text] = (estimate, tokens)
@@ -170,14 +185,20 @@ def reach(vectors: np.ndarray, z: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 
 def _edits(
-    tokens: list[str], lexicon: Lexicon, donors: dict[str, list[str]], direction: np.ndarray, kinds: frozenset[str]
+    tokens: list[str],
+    lexicon: Lexicon,
+    donors: dict[str, list[str]],
+    direction: np.ndarray,
+    kinds: frozenset[str],
+    against: float = -np.inf,
 ) -> list[tuple[float, list[str]]]:
     """(estimated gain along direction, edited tokens) for every single edit of the allowed kinds.
     The estimate sums the edited words' lexicon vectors along the move; only the encoder's verdict counts.
 
-    Deletions: whole constituents (deletions()). Swaps: a word for one of the same usual part of
-    speech and inflection. Insertions: an adverb before an adjective or after an auxiliary, an
-    adjective after a determiner.
+    Deletions: whole constituents (deletions()). Swaps: a word that points along the direction no
+    further than `against` for one of the same usual part of speech and inflection. Insertions:
+    an adverb before an adjective or after an auxiliary, an adjective after a determiner, a
+    comment adverb and a comma before the sentence.
     """
     out: list[tuple[float, list[str], int]] = []  # (gain, tokens, where the edit is)
     lower = [t.lower() for t in tokens]
@@ -193,20 +214,41 @@ def _edits(
         tag = lexicon.tag_at(lower, i)
         if "swap" in kinds and tag in SWAPPABLE and low not in AUXILIARIES:
             here = along(lexicon, [low], direction)
-            for w in donors.get(tag, ()):
+            for w in donors.get(tag, ()) if here <= against else ():
                 if w != low:
                     out.append(
                         (along(lexicon, [w], direction) - here, tokens[:i] + [like(w, word)] + tokens[i + 1 :], i)
                     )
         if "insert" in kinds and i > 0:
             slot = ""
-            if prev in AUXILIARIES or tags[:1] == ("a",):
-                slot = "r"  # "was (deeply) moved", "a (really) slow train"
+            if (prev in AUXILIARIES or tags[:1] == ("a",)) and ("r",) not in (tags[:1], lexicon.tags_of(prev)[:1]):
+                slot = "r"  # "was (deeply) moved", "a (really) slow train"; not "a falsely (poorly) slow train"
             elif prev in DETERMINERS and tags[:1] in (("n",), ("n.pl",)):
                 slot = "a"  # "the (quiet) room"
             for w in donors.get(slot, ()) if slot else ():
                 out.append((along(lexicon, [w], direction), tokens[:i] + [w] + tokens[i:], i))
+    if "insert" in kinds and _opens_freely(tokens, lower):
+        for w in donors.get("opener", ()):
+            out.append((along(lexicon, [w], direction), _opened(w, tokens, lexicon), 0))
     return [(gain, _article_before(t, at)) for gain, t, at in out]
+
+
+def _opened(adverb: str, tokens: list[str], lexicon: Lexicon) -> list[str]:
+    """The sentence opened by a comment adverb and a comma: "Sadly, the rain", "Sadly, Anna"."""
+    low = tokens[0].lower()
+    common = tokens[0] != "I" and (lexicon.index(low) is not None or low in lexicon.function_words)
+    return [Token(adverb.capitalize()), Token(","), Token(low if common else tokens[0]), *tokens[1:]]
+
+
+def _opens_freely(tokens: list[str], lower: list[str]) -> bool:
+    """Whether a comment adverb may open the sentence: a statement that does not already open with one."""
+    return (
+        len(tokens) > 2
+        and tokens[0][0].isalpha()
+        and tokens[1] != ","
+        and lower[0] not in SENTENCE_ADVERBS
+        and tokens[-1] != "?"
+    )
 
 
 def deletions(tokens: list[str], lower: list[str], lexicon: Lexicon) -> list[tuple[int, int]]:

@@ -57,6 +57,12 @@ class Lexicon:
             out[tag] = [self.words[i] for i in best]
         return out
 
+    def ranked(self, words: frozenset[str], direction: np.ndarray) -> list[str]:
+        """Those of `words` the lexicon holds, furthest along direction first."""
+        rows = sorted(i for i in map(self.index, words) if i is not None)
+        order = np.argsort(-(self.vectors[rows] @ direction))
+        return [self.words[rows[i]] for i in order]
+
     def word_class(self, token: str) -> str:
         """A token's class for the grammar model: a function word itself, a content word's usual
         part of speech, "?" for other words (names), "#" for numbers, punctuation itself."""
