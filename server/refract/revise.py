@@ -39,8 +39,8 @@ GRAMMAR_WEIGHT = 1.0
 KEEP_WEIGHT = 0.5
 # Adverbs are not swapped: "especially" and "widely" share a tag, not a role.
 SWAPPABLE = frozenset({"a", "a.er", "a.est", "n", "n.pl", "v", "v.s", "v.ed", "v.ing"})
-# A word is swapped only when it carries what the edit moves away from: its own vector points
-# against the move further than this share of the lexicon's words. "The Danube flows" keeps
+# A word is swapped only when it carries what the edit moves away from: along the move, its own
+# vector is among this lowest share of the lexicon's words. "The Danube flows" keeps
 # "flows" under a sentiment edit ("virtues" pointed further toward positive, but meant nothing
 # there); "I was disappointed" may become "I was delighted".
 SWAP_QUANTILE = 0.1
