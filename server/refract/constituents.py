@@ -115,9 +115,13 @@ def deletions(tokens: list[str], lower: list[str], lexicon: Lexicon) -> list[tup
         pronoun = lower[j] in ("me", "him", "her", "us", "them", "it")
         return tokens[j][0].isdigit() or tokens[j][0].isupper() or pronoun or nounish(j)
 
+    def last_break(i: int, openers: frozenset[str]) -> int:
+        """The nearest punctuation mark or opener before i, or -1: where i's clause begins."""
+        return next((j for j in range(i - 1, -1, -1) if not tokens[j][0].isalnum() or lower[j] in openers), -1)
+
     def clause_before(i: int) -> bool:
         """Whether a verb comes before i in its clause: any word that may be one ("The headphones sound")."""
-        start = max((j + 1 for j in range(i) if not tokens[j][0].isalnum() or lower[j] in CLAUSE_STARTS), default=0)
+        start = last_break(i, CLAUSE_STARTS) + 1
         return any(verb(j) or any(t.startswith("v") for t in lexicon.tags_of(lower[j])) for j in range(start, i))
 
     def coordinated_clause_may_go(i: int) -> bool:
@@ -125,14 +129,7 @@ def deletions(tokens: list[str], lower: list[str], lexicon: Lexicon) -> list[tup
         relative clause: not in "a player who ... (and is not in check) is in stalemate", where the
         main verb follows, nor when the words before it hold no verb of their own ("when lava rich
         in iron (and magnesium cools)")."""
-        at = next(
-            (
-                j
-                for j in range(i - 1, -1, -1)
-                if not tokens[j][0].isalnum() or lower[j] in CLAUSE_STARTS | SUBORDINATORS
-            ),
-            -1,
-        )
+        at = last_break(i, CLAUSE_STARTS | SUBORDINATORS)
         if at < 0 or lower[at] not in SUBORDINATORS:
             return True
         return lower[at] not in ("who", "that") and any(

@@ -121,7 +121,8 @@ def _need_source(x: EditInputs, op: str) -> np.ndarray:
 
 # The length examples pair 5-word sentences with 30-word paraphrases, so a whole pair difference
 # rewrites a sentence to a sixth of its words; amount 1 of shorten asks for a step of this size,
-# chosen on every third dev sentence (docs/codec.md: 0.4 left too many a word short of 80%).
+# chosen on every third dev sentence (docs/codec.md: smaller steps left more sentences above 80%
+# of their words, larger ones kept less of the wording).
 LENGTH_STEP = 0.45
 
 EDITS: dict[str, Edit] = dict(
