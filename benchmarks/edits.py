@@ -41,10 +41,13 @@ def main() -> None:
     chrf, vader = CHRF(), SentimentIntensityAnalyzer()
 
     seconds: list[float] = []
+    slowest = (0.0, "")
 
     def run(op: str, text: str, amount: float) -> str:
+        nonlocal slowest
         result = rewrite(codec, RewriteRequest(op=op, text=text, amount=amount), config)
         seconds.append(result.seconds)
+        slowest = max(slowest, (result.seconds, f"{op} {amount:+g}: {text}"))
         return result.text
 
     def sim(out: str, src: str) -> float:
@@ -98,6 +101,7 @@ def main() -> None:
         report_fluency(dev, outputs)
     median, worst = statistics.median(seconds), max(seconds)
     print(f"seconds per rewrite: median {median:.2f}, max {worst:.2f} ({len(seconds)} rewrites)")
+    print(f"slowest: {slowest[1]}")
 
 
 def report_fluency(dev: list[str], outputs: dict[str, list[str]]) -> None:

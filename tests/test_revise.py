@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from refract.operations import unit
-from refract.revise import SENTENCE_ADVERBS, edit_scores, reach, render, revise, tokens_of
+from refract.revise import edit_scores, reach, render, revise, tokens_of
+from refract.slots import SENTENCE_ADVERBS
 from refract.space import axis
 from refract.space.lexicon import load_lexicon
 

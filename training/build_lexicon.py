@@ -1,16 +1,19 @@
 """Build the word lexicon that source-anchored decoding draws its word edits from.
 
 Words: lowercase tokens of data/corpus/train.txt (built by build_corpus.py) seen at least
-MIN_COUNT times, and the comment adverbs revise opens sentences with, that WordNet (Debian
+MIN_COUNT times, and the words revise inserts (refract.slots), that WordNet (Debian
 `wordnet-base`, /usr/share/wordnet) knows as a noun, verb, adjective or adverb, directly or as
 an inflection, minus function words (FUNCTION_WORDS), which are grammar rather than meaning.
 Each word gets its part-of-speech tags with the inflection it shows ("n", "n.pl", "v", "v.s",
 "v.ed", "v.ing", "a", "a.er", "a.est", "r"), found with WordNet's exception lists and its
 detachment rules (as in WordNet's `morphy`), and its vector in the embedded codec's space
 (fp16). A word can swap for another only where their tags meet, so "loved" may become "hated"
-but not "hate".
+but not "hate", and only for a relative in WordNet (relatives()): a synonym, an antonym, or an
+adjective of the same or the opposite cluster, so "loved" may become "hated" or "adored" but
+"cheese" never becomes "elegance".
 
-Writes server/refract/space/weights/lexicon.json (space, words, tags, counts) and
+Writes server/refract/space/weights/lexicon.json (space, words, tags, counts, relatives, common
+words, grammar) and
 lexicon.safetensors (vectors). Deterministic.
 
     python training/build_lexicon.py
@@ -27,7 +30,8 @@ import numpy as np
 from safetensors.numpy import save_file
 
 from refract.codec import load_codec
-from refract.revise import SENTENCE_ADVERBS, tokens_of
+from refract.revise import tokens_of
+from refract.slots import SLOT_WORDS
 from refract.space.lexicon import LEXICON_FILES, Lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +39,9 @@ WORDNET = Path("/usr/share/wordnet")
 CORPUS = ROOT / "data/corpus/train.txt"
 MIN_COUNT = 5
 MAX_WORDS = 9000  # most frequent first; keeps the vectors under 7 MB
+# A word's relatives come from its commonest senses only: "late" is "belated", not "deceased"; a
+# noun's from its first ("copper" the metal, not the police officer: "Copper is a conductor").
+SENSES = {"n": 1, "v": 2, "a": 3, "r": 2}
 POS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
 # WordNet's detachment rules: (inflected ending, base ending, tag).
 RULES = [
@@ -92,6 +99,92 @@ def tags_of(word: str, lemmas: dict[str, dict[str, int]], exceptions: dict[str, 
     return sorted((tag for tag, n in uses.items() if n + 1 >= (top + 1) / 4), key=lambda tag: (-uses[tag], tag))
 
 
+def relations() -> dict[tuple[str, str], set[str]]:
+    """(lemma, POS letter) -> the lemmas WordNet relates to its commonest senses (SENSES), with the same
+    part of speech: synonyms, antonyms and "also see" words, and for an adjective every word of its
+    own and its antonym's cluster ("excellent" sits in the cluster of "good", whose antonym is "bad")."""
+    related: dict[tuple[str, str], set[str]] = {}
+    for name, letter in POS.items():
+        synsets: dict[str, tuple[list[str], list[tuple[str, str, str]]]] = {}
+        head: dict[str, str] = {}  # an adjective satellite's cluster head; other synsets head their own
+        for line in (WORDNET / f"data.{name}").read_text(errors="replace").splitlines():
+            if line.startswith(" "):
+                continue  # the licence header
+            fields = line.split(" | ")[0].split()
+            n = int(fields[3], 16)
+            words = [re.sub(r"\(.*\)$", "", fields[4 + 2 * i]).lower() for i in range(n)]
+            at = 4 + 2 * n
+            pointers = [fields[at + 1 + 4 * j : at + 5 + 4 * j] for j in range(int(fields[at]))]
+            same_pos = [(sym, target, st) for sym, target, pos, st in pointers if pos in (letter, "s")]
+            synsets[fields[0]] = (words, same_pos)
+            similar = [target for sym, target, _ in synsets[fields[0]][1] if sym == "&"]
+            head[fields[0]] = similar[0] if fields[2] == "s" and similar else fields[0]
+        clusters: dict[str, set[str]] = {}
+        for offset, (words, _) in synsets.items():
+            clusters.setdefault(head[offset], set()).update(words)
+        near: dict[str, set[str]] = {}  # synset -> the words an edit may put in place of its words
+        for offset, (words, pointers) in synsets.items():
+            near[offset] = set(words) | (clusters[head[offset]] if letter == "a" else set())
+            for sym, target, st in pointers:
+                if sym == "^":
+                    near[offset] |= set(synsets[target][0])
+                elif sym == "!":
+                    antonym = synsets[target][0][int(st[2:], 16) - 1]
+                    near[offset] |= clusters[head[target]] if letter == "a" else {antonym}
+        for line in (WORDNET / f"index.{name}").read_text(errors="replace").splitlines():
+            if line and not line.startswith(" "):
+                fields = line.split()
+                senses = fields[-int(fields[2]) :][: SENSES[letter]]
+                related[(fields[0], letter)] = set().union(*(near[o] for o in senses)) - {fields[0]}
+    return related
+
+
+def common_words() -> set[str]:
+    """Words WordNet lists in lowercase and never capitalized: common words ("basalt"), not names."""
+    lower: set[str] = set()
+    capital: set[str] = set()
+    for name in POS:
+        for line in (WORDNET / f"data.{name}").read_text(errors="replace").splitlines():
+            if not line.startswith(" "):
+                fields = line.split()
+                for word in fields[4 : 4 + 2 * int(fields[3], 16) : 2]:
+                    word = re.sub(r"\(.*\)$", "", word)
+                    if word.isalpha():
+                        (lower if word.islower() else capital).add(word.lower())
+    return lower - capital
+
+
+def bases(word: str, tag: str, exceptions: dict[str, list[tuple[str, str]]]) -> set[str]:
+    """The lemmas `word` may be an inflection of under `tag` ("hated", "v.ed" -> {"hate", "hat"})."""
+    if "." not in tag:
+        return {word}
+    out = {b for b, letter in exceptions.get(word, []) if letter == tag[0]}
+    for ending, base, rule_tag in RULES:
+        if rule_tag == tag and word.endswith(ending):
+            out.add(word[: -len(ending)] + base)
+    return out
+
+
+def relatives(rows: list[tuple[str, list[str], int]], exceptions: dict[str, list[tuple[str, str]]]) -> list[list[int]]:
+    """Per lexicon word, the rows of the lexicon words it may swap with: a WordNet relative (relations())
+    in the same inflection."""
+    related = relations()
+    by_base: dict[tuple[str, str], set[int]] = {}
+    for i, (word, tags, _) in enumerate(rows):
+        for tag in tags:
+            for base in bases(word, tag, exceptions):
+                by_base.setdefault((base, tag), set()).add(i)
+    out = []
+    for i, (word, tags, _) in enumerate(rows):
+        mine: set[int] = set()
+        for tag in tags:
+            for base in bases(word, tag, exceptions):
+                for other in related.get((base, tag[0]), ()):
+                    mine |= by_base.get((other, tag), set())
+        out.append(sorted(mine - {i}))
+    return out
+
+
 def grammar(lexicon: Lexicon, sentences: list[str]) -> tuple[list[str], np.ndarray]:
     """(classes, log P(next class | class)) from the corpus, add-0.1 smoothed: the grammar model
     that keeps word edits from producing orders like "I awful enjoyed"."""
@@ -122,7 +215,7 @@ def main() -> None:
         if tags:
             rows.append((word, tags, n))
     have = {w for w, _, _ in rows}
-    for word in sorted(SENTENCE_ADVERBS - have):  # rarer in the corpus, but the comment adverbs revise opens with
+    for word in sorted(set().union(*SLOT_WORDS.values()) - have):  # rarer in the corpus, but words revise inserts
         if tags := tags_of(word, lemmas, exceptions):
             rows.append((word, tags, counts[word]))
     codec = load_codec("embedded")
@@ -140,6 +233,8 @@ def main() -> None:
                 "words": words,
                 "tags": [t for _, t, _ in rows],
                 "counts": [n for _, _, n in rows],
+                "relatives": relatives(rows, exceptions),
+                "common": sorted(common_words() - set(words)),
                 "function_words": sorted(FUNCTION_WORDS),
                 "grammar": {"classes": classes, "logp": np.round(logp, 3).tolist()},
                 "source": "corpus words seen >= 5 times, tagged with WordNet 3.0 (training/build_lexicon.py)",

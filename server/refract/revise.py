@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from refract.codec import Codec
-from refract.constituents import AUXILIARIES, DETERMINERS, deletions
+from refract.constituents import AUXILIARIES, deletions
 from refract.operations import EDIT_KINDS, unit
+from refract.slots import SLOT_WORDS, insertions
 from refract.space.lexicon import Lexicon
 
 # Weights of edit_scores, chosen on the first third of the dev set (docs/codec.md): off-axis drift
@@ -26,21 +27,13 @@ from refract.space.lexicon import Lexicon
 DRIFT_WEIGHT = 0.5
 GRAMMAR_WEIGHT = 1.0
 KEEP_WEIGHT = 0.5
-# Adverbs are not swapped: "especially" and "widely" share a tag, not a role.
-SWAPPABLE = frozenset({"a", "a.er", "a.est", "n", "n.pl", "v", "v.s", "v.ed", "v.ing"})
-# A word is swapped only when it carries what the edit moves away from: along the move, its own
-# vector is among this lowest share of the lexicon's words. "The Danube flows" keeps
-# "flows" under a sentiment edit ("virtues" pointed further toward positive, but meant nothing
-# there); "I was disappointed" may become "I was delighted".
+# Adverbs are not swapped ("especially" and "widely" share a tag, not a role), nor are nouns: a
+# noun names a thing, and WordNet's relatives of it name other things ("the server" -> "the waiter").
+SWAPPABLE = frozenset({"a", "a.er", "a.est", "v", "v.s", "v.ed", "v.ing"})
+# A word is swapped, for one of its WordNet relatives, only when it carries what the edit moves away
+# from: along the move, its own vector is among this lowest share of the lexicon's words. "The Danube
+# flows" keeps "flows" under a sentiment edit; "I was disappointed" may become "I was delighted".
 SWAP_QUANTILE = 0.1
-# Comment adverbs that open a sentence before a comma ("Sadly, the last train had gone."): the
-# one slot where a sentence with no word of the attribute can take one without changing its facts.
-SENTENCE_ADVERBS = frozenset(
-    """fortunately unfortunately luckily unluckily sadly happily thankfully regrettably surprisingly
-    unsurprisingly frankly honestly clearly obviously hopefully ideally naturally curiously interestingly
-    remarkably strangely oddly ironically predictably admittedly apparently evidently tragically mercifully
-    amazingly incredibly undoubtedly certainly perhaps typically usually generally notably importantly""".split()
-)
 PUNCT_SPACE = re.compile(r"\s+([,.;:!?)])")
 
 
@@ -98,8 +91,7 @@ def revise(
     """
     target = unit(target)[0]
     z = codec.encode([source])[0]
-    donors = lexicon.toward(target - z, search.donors)  # per part of speech, the words most aligned with the move
-    donors["opener"] = lexicon.ranked(SENTENCE_ADVERBS, target - z)[: search.donors]
+    donors = {slot: lexicon.ranked(words, target - z)[: search.donors] for slot, words in SLOT_WORDS.items()}
     against = float(np.quantile(lexicon.vectors @ (target - z), SWAP_QUANTILE))
     start = tokens_of(source)
     seen = {render(start): float(edit_scores(lexicon, z[None], [source], z, target, source).score[0])}
@@ -107,7 +99,7 @@ def revise(
     for _ in range(search.rounds):
         proposals: dict[str, tuple[float, list[str]]] = {}
         for state in beam:
-            for estimate, tokens in _edits(state, lexicon, donors, target - z, kinds, against):
+            for estimate, tokens in _edits(state, lexicon, donors, target - z, kinds, against, search.donors):
                 text = render(tokens)
                 if text not in seen and estimate > proposals.get(text, (-np.inf,))[0]:
                     proposals[text] = (estimate, tokens)
@@ -195,14 +187,15 @@ def _edits(
     direction: np.ndarray,
     kinds: frozenset[str],
     against: float = -np.inf,
+    per_word: int = 8,
 ) -> list[tuple[float, list[str]]]:
     """(estimated gain along direction, edited tokens) for every single edit of the allowed kinds.
     The estimate sums the edited words' lexicon vectors along the move; only the encoder's verdict counts.
 
-    Deletions: whole constituents (deletions()). Swaps: a word that points along the direction no
-    further than `against` for one of the same usual part of speech and inflection. Insertions:
-    an adverb before an adjective or after an auxiliary, an adjective after a determiner, a
-    comment adverb and a comma before the sentence.
+    Deletions: whole constituents (refract.constituents). Swaps: a word that points along the
+    direction no further than `against`, for one of its `per_word` WordNet relatives with the same
+    part of speech and inflection that point furthest along it. Insertions: the words of `donors`
+    for each slot refract.slots finds.
     """
     out: list[tuple[float, list[str], int]] = []  # (gain, tokens, where the edit is)
     lower = [t.lower() for t in tokens]
@@ -210,50 +203,35 @@ def _edits(
         for start, end in deletions(tokens, lower, lexicon):
             kept = _article_before(tokens[:start] + tokens[end:], start)  # "an (annual) cheese festival"
             out.append((-along(lexicon, lower[start:end], direction), kept, start))
-
-    for i, (word, low) in enumerate(zip(tokens, lower, strict=True)):
-        if i > 0 and word[0].isupper():
-            continue  # a name: neither edited nor split by an inserted word
-        tags = lexicon.tags_of(low)
-        prev = lower[i - 1] if i > 0 else ""
-        tag = lexicon.tag_at(lower, i)
-        if "swap" in kinds and tag in SWAPPABLE and low not in AUXILIARIES:
+    if "swap" in kinds:
+        for i, (word, low) in enumerate(zip(tokens, lower, strict=True)):
+            tag = lexicon.tag_at(lower, i)
+            if (i > 0 and word[0].isupper()) or tag not in SWAPPABLE or low in AUXILIARIES:
+                continue  # a name, a grammar word or a word of no swappable class
             here = along(lexicon, [low], direction)
-            for w in donors.get(tag, ()) if here <= against else ():
-                if w != low:
-                    out.append(
-                        (along(lexicon, [w], direction) - here, tokens[:i] + [like(w, word)] + tokens[i + 1 :], i)
-                    )
-        if "insert" in kinds and i > 0:
-            slot = ""
-            if (prev in AUXILIARIES or tags[:1] == ("a",)) and ("r",) not in (tags[:1], lexicon.tags_of(prev)[:1]):
-                slot = "r"  # "was (deeply) moved", "a (really) slow train"; not "a falsely (poorly) slow train"
-            elif prev in DETERMINERS and tags[:1] in (("n",), ("n.pl",)):
-                slot = "a"  # "the (quiet) room"
-            for w in donors.get(slot, ()) if slot else ():
-                out.append((along(lexicon, [w], direction), tokens[:i] + [w] + tokens[i:], i))
-    if "insert" in kinds and _opens_freely(tokens, lower):
-        for w in donors.get("opener", ()):
-            out.append((along(lexicon, [w], direction), _opened(w, tokens, lexicon), 0))
+            if here > against:
+                continue
+            relatives = lexicon.relatives_of(low, tag)
+            gains = sorted(((along(lexicon, [w], direction) - here, w) for w in relatives), reverse=True)
+            for gain, w in gains[:per_word]:
+                if gain > 0:
+                    out.append((gain, tokens[:i] + [like(w, word)] + tokens[i + 1 :], i))
+    if "insert" in kinds:
+        for i, slot in insertions(tokens, lower, lexicon):
+            if slot == "degree" and along(lexicon, [lower[i]], direction) <= against:
+                continue  # an adjective the move leaves is swapped, not qualified: not "hopelessly friendly"
+            for w in donors[slot]:
+                if w in lower or any(w[:5] == lower[j][:5] for j in (i - 1, i) if 0 <= j < len(lower)):
+                    continue  # not twice in a sentence, nor beside its own stem: "pleasantly pleasant"
+                edited = opened(w, tokens, lexicon) if slot == "opener" else tokens[:i] + [Token(w)] + tokens[i:]
+                out.append((along(lexicon, [w], direction), edited, i))
     return [(gain, _article_before(t, at)) for gain, t, at in out]
 
 
-def _opened(adverb: str, tokens: list[str], lexicon: Lexicon) -> list[str]:
-    """The sentence opened by a comment adverb and a comma: "Sadly, the rain", "Sadly, Anna"."""
-    low = tokens[0].lower()
-    common = tokens[0] != "I" and (lexicon.index(low) is not None or low in lexicon.function_words)
-    return [Token(adverb.capitalize()), Token(","), Token(low if common else tokens[0]), *tokens[1:]]
-
-
-def _opens_freely(tokens: list[str], lower: list[str]) -> bool:
-    """Whether a comment adverb may open the sentence: a statement that does not already open with one."""
-    return (
-        len(tokens) > 2
-        and tokens[0][0].isalpha()
-        and tokens[1] != ","
-        and lower[0] not in SENTENCE_ADVERBS
-        and tokens[-1] != "?"
-    )
+def opened(adverb: str, tokens: list[str], lexicon: Lexicon) -> list[str]:
+    """The sentence opened by a comment adverb and a comma: "Sadly, the rain", "Sadly, basalt", "Sadly, Priya"."""
+    first = tokens[0].lower() if lexicon.is_common(tokens[0]) else tokens[0]
+    return [Token(adverb.capitalize()), Token(","), Token(first), *tokens[1:]]
 
 
 def along(lexicon: Lexicon, words: list[str], direction: np.ndarray) -> float:

@@ -32,6 +32,8 @@ class Lexicon:
     function_words: frozenset[str]  # grammar words, classed as themselves
     classes: dict[str, int]  # word class -> row of `bigrams`
     bigrams: np.ndarray  # (C, C) log P(class b | class a) over the corpus, smoothed
+    relatives: tuple[tuple[int, ...], ...] = ()  # per word, the rows of its WordNet relatives (synonyms, antonyms)
+    common: frozenset[str] = frozenset()  # other words WordNet knows only in lowercase: "basalt", not "Paris"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {w: i for i, w in enumerate(self.words)})
@@ -47,6 +49,26 @@ class Lexicon:
         """The word's tags, most common use first; empty for words the lexicon does not hold."""
         i = self.index(word)
         return self.tags[i] if i is not None else ()
+
+    def relatives_of(self, word: str, tag: str) -> list[str]:
+        """The words `word` may swap with where it is used as `tag`: WordNet relatives with that tag."""
+        i = self.index(word)
+        rows = self.relatives[i] if i is not None and self.relatives else ()
+        return [self.words[j] for j in rows if tag in self.tags[j]]
+
+    def is_common(self, word: str) -> bool:
+        """Whether `word` is a common word rather than a name, so it loses its capital when it stops
+        being the first word of a sentence."""
+        low = word.lower()
+        stems = [low]
+        if low.endswith("ies"):
+            stems.append(low[:-3] + "y")
+        elif low.endswith("es"):
+            stems += [low[:-2], low[:-1]]
+        elif low.endswith("s") and not low.endswith(("ss", "is", "us")):
+            stems.append(low[:-1])
+        known = any(self.index(stem) is not None or stem in self.common for stem in stems)
+        return low != "i" and (low in self.function_words or known)
 
     def toward(self, direction: np.ndarray, k: int) -> dict[str, list[str]]:
         """Per usual part of speech, the k words whose vectors point furthest along direction."""
@@ -114,4 +136,6 @@ def load_lexicon(codec: Codec) -> Lexicon:
         frozenset(info["function_words"]),
         {c: i for i, c in enumerate(grammar["classes"])},
         np.asarray(grammar["logp"], dtype=np.float32),
+        tuple(map(tuple, info["relatives"])),
+        frozenset(info["common"]),
     )
