@@ -215,7 +215,8 @@ def main() -> None:
         if tags:
             rows.append((word, tags, n))
     have = {w for w, _, _ in rows}
-    for word in sorted(set().union(*SLOT_WORDS.values()) - have):  # rarer in the corpus, but words revise inserts
+    inserted = set().union(*SLOT_WORDS.values()) - FUNCTION_WORDS  # "rather", "quite" stay grammar words
+    for word in sorted(inserted - have):  # rarer in the corpus, but words revise inserts
         if tags := tags_of(word, lemmas, exceptions):
             rows.append((word, tags, counts[word]))
     codec = load_codec("embedded")
