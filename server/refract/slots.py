@@ -25,7 +25,7 @@ SENTENCE_ADVERBS = frozenset(
 )
 # Adverbs of degree that go before a gradable adjective: "was (wonderfully) quiet".
 DEGREE_ADVERBS = frozenset(
-    """very really quite rather fairly pretty extremely incredibly remarkably wonderfully beautifully delightfully
+    """very really fairly pretty extremely incredibly remarkably wonderfully beautifully delightfully
     pleasantly refreshingly impressively genuinely truly deeply perfectly terribly awfully horribly dreadfully
     painfully disappointingly annoyingly frustratingly woefully hopelessly ridiculously absurdly alarmingly
     worryingly surprisingly unusually exceptionally highly slightly somewhat utterly totally thoroughly""".split()
