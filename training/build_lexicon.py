@@ -7,10 +7,9 @@ an inflection, minus function words (FUNCTION_WORDS), which are grammar rather t
 Each word gets its part-of-speech tags with the inflection it shows ("n", "n.pl", "v", "v.s",
 "v.ed", "v.ing", "a", "a.er", "a.est", "r"), found with WordNet's exception lists and its
 detachment rules (as in WordNet's `morphy`), and its vector in the embedded codec's space
-(fp16). A word can swap for another only where their tags meet, so "loved" may become "hated"
-but not "hate", and only for a relative in WordNet (relatives()): a synonym, an antonym, or an
-adjective of the same or the opposite cluster, so "loved" may become "hated" or "adored" but
-"cheese" never becomes "elegance".
+(fp16). A word can swap only for a WordNet relative (relatives()) where their tags meet: a
+synonym, an antonym, or an adjective of the same or the opposite cluster, so "loved" may become
+"hated" but not "hate", and "cheese" never becomes "elegance".
 
 Writes server/refract/space/weights/lexicon.json (space, words, tags, counts, relatives, common
 words, grammar) and
@@ -24,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -99,6 +99,15 @@ def tags_of(word: str, lemmas: dict[str, dict[str, int]], exceptions: dict[str, 
     return sorted((tag for tag, n in uses.items() if n + 1 >= (top + 1) / 4), key=lambda tag: (-uses[tag], tag))
 
 
+def synset_lines(name: str) -> Iterator[tuple[list[str], list[str]]]:
+    """Each synset of WordNet's data.{name}: (its fields before the gloss, its words as written,
+    without the "(a)"/"(p)" position markers)."""
+    for line in (WORDNET / f"data.{name}").read_text(errors="replace").splitlines():
+        if not line.startswith(" "):  # the licence header
+            fields = line.split(" | ")[0].split()
+            yield fields, [re.sub(r"\(.*\)$", "", w) for w in fields[4 : 4 + 2 * int(fields[3], 16) : 2]]
+
+
 def relations() -> dict[tuple[str, str], set[str]]:
     """(lemma, POS letter) -> the lemmas WordNet relates to its commonest senses (SENSES), with the same
     part of speech: synonyms, antonyms and "also see" words, and for an adjective every word of its
@@ -107,13 +116,9 @@ def relations() -> dict[tuple[str, str], set[str]]:
     for name, letter in POS.items():
         synsets: dict[str, tuple[list[str], list[tuple[str, str, str]]]] = {}
         head: dict[str, str] = {}  # an adjective satellite's cluster head; other synsets head their own
-        for line in (WORDNET / f"data.{name}").read_text(errors="replace").splitlines():
-            if line.startswith(" "):
-                continue  # the licence header
-            fields = line.split(" | ")[0].split()
-            n = int(fields[3], 16)
-            words = [re.sub(r"\(.*\)$", "", fields[4 + 2 * i]).lower() for i in range(n)]
-            at = 4 + 2 * n
+        for fields, written in synset_lines(name):
+            words = [w.lower() for w in written]
+            at = 4 + 2 * len(words)
             pointers = [fields[at + 1 + 4 * j : at + 5 + 4 * j] for j in range(int(fields[at]))]
             same_pos = [(sym, target, st) for sym, target, pos, st in pointers if pos in (letter, "s")]
             synsets[fields[0]] = (words, same_pos)
@@ -144,13 +149,9 @@ def common_words() -> set[str]:
     lower: set[str] = set()
     capital: set[str] = set()
     for name in POS:
-        for line in (WORDNET / f"data.{name}").read_text(errors="replace").splitlines():
-            if not line.startswith(" "):
-                fields = line.split()
-                for word in fields[4 : 4 + 2 * int(fields[3], 16) : 2]:
-                    word = re.sub(r"\(.*\)$", "", word)
-                    if word.isalpha():
-                        (lower if word.islower() else capital).add(word.lower())
+        for _, words in synset_lines(name):
+            for word in filter(str.isalpha, words):
+                (lower if word.islower() else capital).add(word.lower())
     return lower - capital
 
 
