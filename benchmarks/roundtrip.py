@@ -3,12 +3,18 @@
 Decodes every dev sentence from its embedding alone (op `roundtrip`, reranked candidates) and
 prints chrF against the source (sacrebleu), the share of exact reconstructions and timing.
 
-    python benchmarks/roundtrip.py [--codec embedded] [--samples 4] [--corrections 6] [--show 8]
+    python benchmarks/roundtrip.py [--codec embedded] [--samples 4] [--corrections 6] [--show 8] [--bag]
+
+--bag also asks whether the words or their order fall short: the share of the source's words the
+outputs hold, chrF with the outputs' words put in the source's order, and chrF of the source's own
+words in a shuffled order.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
+import re
 import statistics
 import time
 
@@ -26,6 +32,7 @@ def main() -> None:
     p.add_argument("--samples", type=int, default=4)
     p.add_argument("--corrections", type=int, default=None, help="correction rounds (default: the config's)")
     p.add_argument("--show", type=int, default=8, help="examples to print")
+    p.add_argument("--bag", action="store_true", help="also measure words against word order")
     args = p.parse_args()
     t0 = time.perf_counter()
     codec = load_codec(args.codec)
@@ -53,8 +60,34 @@ def main() -> None:
     print(f"{'all':<14}{statistics.mean(r[3] for r in rows):>7.1f}{exact:>8.0%}   corpus chrF {corpus:.1f}")
     print(f"cosine of the pick to the sentence's vector: mean {statistics.mean(r[5] for r in rows):.3f}")
     print(f"seconds per rewrite: median {statistics.median(secs):.3f}  p90 {secs[int(0.9 * len(secs))]:.3f}")
+    if args.bag:
+        bag(rows, chrf)
     for register, src, out, score, *_ in rows[:: max(1, len(rows) // max(args.show, 1))][: args.show]:
         print(f"\n[{register}] chrF {score:.1f}\n  source: {src}\n  output: {out}")
+
+
+WORD = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
+
+
+def bag(rows: list[tuple], chrf: CHRF) -> None:
+    """Whether chrF is lost to wrong words or to word order (chrF ignores spaces, so mostly words)."""
+    rng = random.Random(0)
+    precision, recall, ordered, shuffled = [], [], [], []
+    for _, src, out, *_ in rows:
+        source, words = WORD.findall(src), WORD.findall(out)
+        shared = {w.lower() for w in source} & {w.lower() for w in words}
+        precision.append(len(shared) / max(1, len({w.lower() for w in words})))
+        recall.append(len(shared) / len({w.lower() for w in source}))
+        position = {w.lower(): i for i, w in reversed(list(enumerate(source)))}
+        in_order = sorted(words, key=lambda w: position.get(w.lower(), len(source)))
+        ordered.append(chrf.sentence_score(" ".join(in_order), [src]).score)
+        shuffled.append(chrf.sentence_score(" ".join(rng.sample(source, len(source))), [src]).score)
+    print(
+        f"words of the source in the output: precision {statistics.mean(precision):.2f}, "
+        f"recall {statistics.mean(recall):.2f}\n"
+        f"chrF with the output's words in the source's order: {statistics.mean(ordered):.1f}\n"
+        f"chrF of the source's own words, shuffled: {statistics.mean(shuffled):.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from refract.operations import unit
-from refract.revise import edit_scores, reach, render, revise, tokens_of
+from refract.revise import edit_count, edit_scores, reach, render, revise, tokens_of
 from refract.slots import SENTENCE_ADVERBS
 from refract.space import axis
 from refract.space.lexicon import load_lexicon
@@ -73,11 +73,22 @@ def test_edit_scores_add_up(codec, lexicon):
     target = unit(z - axis(codec, "sentiment").direction)[0]
     s = edit_scores(lexicon, codec.encode(texts), texts, z, target, HOTEL)
     assert s.kept[0] == 1.0 and s.grammar[0] == 0.0 and s.reach[1] > s.reach[0]
-    from refract.revise import GRAMMAR_WEIGHT, KEEP_WEIGHT
+    from refract.revise import EDIT_COST, GRAMMAR_WEIGHT, KEEP_WEIGHT
 
     moves = np.array([False, True])  # the unedited source makes none of the move: its kept wording earns nothing
-    assert np.allclose(s.score, s.reach + GRAMMAR_WEIGHT * s.grammar + KEEP_WEIGHT * s.kept * moves)
+    assert list(s.edits) == [0, 2]  # two swapped words; only the second costs
+    expected = s.reach + GRAMMAR_WEIGHT * s.grammar + KEEP_WEIGHT * s.kept * moves - EDIT_COST * np.array([0, 1])
+    assert np.allclose(s.score, expected)
     assert s.score[1] > s.score[0]
+
+
+def test_edit_count_counts_each_separate_change_once():
+    source = "The rain had stopped by the time she reached the station."
+    assert edit_count(source, source) == 0
+    assert edit_count("the rain had stopped by the time she reached the station.", source) == 0  # case is not an edit
+    assert edit_count("Sadly, the rain had stopped.", source) == 2  # an opener, a dropped phrase
+    assert edit_count("The rain had stopped by the time she reached the grim station.", source) == 1
+    assert edit_count("The rain had ended by the time she left the station.", source) == 2
 
 
 def test_sentiment_swaps_only_words_that_carry_it(codec, lexicon):
