@@ -68,3 +68,10 @@ def test_words_swap_only_with_their_wordnet_relatives(lexicon):
     assert "vanished" in lexicon.relatives_of("disappeared", "v.ed")
     assert "elegance" not in lexicon.relatives_of("cheese", "n")
     assert all("v.ed" in lexicon.tags_of(w) for w in lexicon.relatives_of("loved", "v.ed"))  # same inflection
+
+
+def test_irregular_verb_forms_keep_their_inflection(lexicon):
+    # WordNet's verb.exc lists -ing forms with a doubled consonant beside past forms: "getting" is
+    # not a past form, so "made (any sense)" never becomes "getting (any sense)".
+    assert lexicon.tags_of("getting") == ("v.ing",) and lexicon.tags_of("running") == ("v.ing",)
+    assert not any(w.endswith("ing") for w in lexicon.relatives_of("made", "v.ed"))

@@ -93,10 +93,16 @@ def tags_of(word: str, lemmas: dict[str, dict[str, int]], exceptions: dict[str, 
             uses[tag] = max(uses.get(tag, 0), lemmas[stem][tag[0]])
     for base, letter in exceptions.get(word, []):
         if letter in lemmas.get(base, {}):
-            tag = {"n": "n.pl", "v": "v.ed", "a": "a.er" if word.endswith("r") else "a.est", "r": "r"}[letter]
+            tag = {"n": "n.pl", "v": _verb_form(word), "a": "a.er" if word.endswith("r") else "a.est", "r": "r"}[letter]
             uses[tag] = max(uses.get(tag, 0), lemmas[base][letter])
     top = max(uses.values(), default=0)
     return sorted((tag for tag, n in uses.items() if n + 1 >= (top + 1) / 4), key=lambda tag: (-uses[tag], tag))
+
+
+def _verb_form(word: str) -> str:
+    """The inflection of an irregular verb form from WordNet's verb.exc, which lists past forms
+    ("made"), -ing forms with a doubled consonant ("getting", "running") and a few -s forms."""
+    return "v.ing" if word.endswith("ing") else "v.s" if word.endswith("s") else "v.ed"
 
 
 def synset_lines(name: str) -> Iterator[tuple[list[str], list[str]]]:
