@@ -75,9 +75,10 @@ def bag(rows: list[tuple], chrf: CHRF) -> None:
     precision, recall, ordered, shuffled = [], [], [], []
     for _, src, out, *_ in rows:
         source, words = WORD.findall(src), WORD.findall(out)
-        shared = {w.lower() for w in source} & {w.lower() for w in words}
-        precision.append(len(shared) / max(1, len({w.lower() for w in words})))
-        recall.append(len(shared) / len({w.lower() for w in source}))
+        source_set, words_set = {w.lower() for w in source}, {w.lower() for w in words}
+        shared = source_set & words_set
+        precision.append(len(shared) / max(1, len(words_set)))
+        recall.append(len(shared) / len(source_set))
         position = {w.lower(): i for i, w in reversed(list(enumerate(source)))}
         in_order = sorted(words, key=lambda w: position.get(w.lower(), len(source)))
         ordered.append(chrf.sentence_score(" ".join(in_order), [src]).score)
