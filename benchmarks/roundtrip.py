@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import statistics
 import time
 
@@ -23,6 +22,7 @@ from sacrebleu.metrics import CHRF
 
 from refract.codec import load_codec
 from refract.config import RefractConfig
+from refract.revise import tokens_of
 from refract.rewrite import RewriteRequest, rewrite
 
 
@@ -66,15 +66,12 @@ def main() -> None:
         print(f"\n[{register}] chrF {score:.1f}\n  source: {src}\n  output: {out}")
 
 
-WORD = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
-
-
 def bag(rows: list[tuple], chrf: CHRF) -> None:
     """Whether chrF is lost to wrong words or to word order (chrF ignores spaces, so mostly words)."""
     rng = random.Random(0)
     precision, recall, ordered, shuffled = [], [], [], []
     for _, src, out, *_ in rows:
-        source, words = WORD.findall(src), WORD.findall(out)
+        source, words = tokens_of(src), tokens_of(out)
         source_set, words_set = {w.lower() for w in source}, {w.lower() for w in words}
         shared = source_set & words_set
         precision.append(len(shared) / max(1, len(words_set)))
