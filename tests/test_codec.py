@@ -50,3 +50,15 @@ def test_load_codec_is_cached_and_fingerprinted(codec):
 def test_unknown_codec_is_a_clear_error():
     with pytest.raises(ConfigError, match="unknown codec 'nope'"):
         load_codec("nope")
+
+
+def test_bf16_encoding_stays_beside_float32():
+    # The encoder multiplies in bf16 where the CPU has it; lexicon, features and patches were
+    # made in float32, so the two must agree far closer than a one-word edit moves a sentence.
+    from refract.codec.encoder import SentenceEncoder, minilm_path
+
+    texts = [*SENTENCES, "I loved the soup, but the bread was fresh."]
+    fp32, bf16 = (SentenceEncoder(minilm_path(), bf16=b).encode(texts) for b in (False, True))
+    gap = float((fp32 - bf16).norm(dim=-1).max())
+    one_word = float((fp32[1] - fp32[2]).norm())
+    assert gap < 0.1 * one_word, (gap, one_word)

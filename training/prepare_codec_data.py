@@ -56,7 +56,7 @@ def main() -> None:
         tok.save(str(tok_path))
     print(f"tokenizer: {Tokenizer.from_file(str(tok_path)).get_vocab_size()} tokens")
 
-    encoder = SentenceEncoder(minilm_path())
+    encoder = SentenceEncoder(minilm_path(), bf16=False)
     rng = random.Random(0)
     for name, texts in (("z_clean", lines), ("z_noisy", [word_dropout(s, rng) for s in lines])):
         if (args.corpus.parent / f"{name}.npy").exists() and not args.force:

@@ -28,12 +28,13 @@ PAD, BOS, EOS = range(3)
 class EmbeddedCodec:
     name = "embedded"
 
-    def __init__(self, weights: Path = WEIGHTS_DIR) -> None:
+    def __init__(self, weights: Path = WEIGHTS_DIR, bf16: bool | None = None) -> None:
+        """`bf16`: whether the encoder multiplies in bfloat16 (refract.codec.encoder); None: where the CPU has it."""
         files = [weights / f for f in ("decoder.safetensors", "decoder.json", "tokenizer.json")]
         missing = [f.name for f in files if not f.is_file()]
         if missing:
             raise CodecError(f"embedded codec weights missing in {weights}: {', '.join(missing)}")
-        self.encoder = SentenceEncoder(minilm_path())
+        self.encoder = SentenceEncoder(minilm_path(), bf16)
         self.tokenizer = Tokenizer.from_file(str(files[2]))
         cfg = DecoderConfig(**json.loads(files[1].read_text())["config"])
         self.decoder = LatentDecoder(cfg).eval()
