@@ -34,7 +34,7 @@ class SentenceEncoder:
     """Texts in, unit-norm vectors out; thread-safe because it holds no per-call state.
 
     `bf16` None multiplies in bfloat16 (autocast: weights, norms and the residual stream stay
-    float32) where the CPU has native bf16, 2x faster with vectors within 0.006 of float32's
+    float32) where the CPU has native bf16, 2.3x faster with vectors within 0.008 of float32's
     (docs/performance.md), and in float32 elsewhere. Scripts that store vectors pass False, so a
     rebuild gives the same files on any machine.
     """
