@@ -1,16 +1,23 @@
 """Rebuild the offline training corpus for the embedded codec.
 
-Sources (Debian packages, installed with
-`apt-get install fortunes fortunes-min wordnet-base dict-gcide`):
+Sources (Debian packages, installed with `apt-get install fortunes fortunes-min wordnet-base
+dict-gcide python3.11-doc debian-handbook debian-reference-en linux-doc`):
   - fortunes: every fortune file, split into sentences;
   - wordnet-base: the quoted example sentences inside the synset glosses;
   - dict-gcide: the literary citations quoted under dictionary senses;
-  - /usr/share/doc: README-like plain-text docs (technical register).
-Sentences are ASCII-only, 4 to 40 words, deduplicated, shuffled with a fixed seed,
-and every dev-set sentence (data/dev/sentences.tsv) and direction example
-(server/refract/space/examples/) is excluded.
+  - /usr/share/doc: README-like plain-text docs (technical register);
+and, for the decoder only, data/corpus/extra.txt:
+  - linux-doc: English sentences of the kernel's documentation, 60,000 of its 79,752 at random,
+    so that kernel prose stays under a third of the decoder's text;
+  - manuals: the paragraphs of the English HTML manuals (Python's documentation and tutorial,
+    the Debian Administrator's Handbook, the Debian Reference).
+train.txt is also the source of the word lexicon, the sparse autoencoder and its labels, which
+is why the extra text goes to a file of its own. /usr/share/doc holds what the machine has
+installed, so its share of train.txt grows with the packages on it. Sentences are ASCII-only,
+4 to 40 words, deduplicated, shuffled with a fixed seed, and every dev-set sentence
+(data/dev/sentences.tsv) and direction example (server/refract/space/examples/) is excluded.
 
-    python training/build_corpus.py            # writes data/corpus/train.txt
+    python training/build_corpus.py            # writes data/corpus/train.txt and extra.txt
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import gzip
 import random
 import re
 from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,10 +89,14 @@ def gcide_citations(path: Path = Path("/usr/share/dictd/gcide.dict.dz")) -> Iter
             yield from split_sentences(quote)
 
 
-def debian_docs(folder: Path = Path("/usr/share/doc")) -> Iterator[str]:
+def debian_docs(folder: Path = Path("/usr/share/doc"), skip: str = "linux-") -> Iterator[str]:
     for path in sorted(folder.rglob("*")):
         name = path.name.lower()
         if not path.is_file() or name.startswith(("copyright", "changelog")) or path.stat().st_size > 400_000:
+            continue
+        # HTML manuals are read paragraph by paragraph by manuals(); the kernel's docs by kernel_docs()
+        # (with linux-perf and linux-libc-dev, which linux-doc pulls in: no prose a writer edits).
+        if name.endswith((".html", ".htm")) or (skip and path.relative_to(folder).parts[0].startswith(skip)):
             continue
         try:
             raw = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
@@ -97,6 +109,56 @@ def debian_docs(folder: Path = Path("/usr/share/doc")) -> Iterator[str]:
             if paragraph.lstrip().startswith(("-", "*", "$", "#", ">")):
                 continue
             yield from split_sentences(paragraph)
+
+
+ENGLISH_MARKERS = frozenset("the a an is are was of to and in it this that be for with not".split())
+
+
+def kernel_docs(folder: Path = Path("/usr/share/doc/linux-doc"), keep: int = 60_000, seed: int = 0) -> Iterator[str]:
+    """A fixed random sample of the kernel documentation's English sentences (it has translations too)."""
+    sentences = debian_docs(folder.resolve(), skip="")
+    english = {s for s in sentences if is_good(s) and ENGLISH_MARKERS & set(s.lower().split())}
+    yield from random.Random(seed).sample(sorted(english), min(keep, len(english)))
+
+
+class _Paragraphs(HTMLParser):
+    """The text of every <p> element, code inside it marked "|" so that its sentence is dropped."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paragraphs: list[str] = []
+        self._open: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "p":
+            self._open = []
+        elif tag in {"code", "pre", "kbd", "tt", "span"} and self._open is not None:
+            self._open.append("|")  # a sentence with code in it is not prose a writer edits
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "p" and self._open is not None:
+            self.paragraphs.append("".join(self._open))
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open.append(data)
+
+
+MANUALS = (
+    (Path("/usr/share/doc/python3.11/html"), "**/*.html"),
+    (Path("/usr/share/doc/debian-handbook/html/en-US"), "*.html"),
+    (Path("/usr/share/debian-reference"), "*.en.html"),
+)
+
+
+def manuals(sources: tuple[tuple[Path, str], ...] = MANUALS) -> Iterator[str]:
+    for folder, pattern in sources:
+        for path in sorted(folder.glob(pattern)):
+            parser = _Paragraphs()
+            parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+            for paragraph in parser.paragraphs:
+                yield from split_sentences(paragraph)
 
 
 def build(sources: Iterable[Iterator[str]], exclude: set[str], seed: int = 0) -> list[str]:
@@ -112,25 +174,35 @@ def build(sources: Iterable[Iterator[str]], exclude: set[str], seed: int = 0) ->
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "data/corpus/train.txt")
-    args = parser.parse_args()
-    # Held-out text never reaches training: the dev set and the direction example pairs.
-    dev = ROOT / "data/dev/sentences.tsv"
-    exclude = {ln.split("\t", 1)[1].lower() for ln in dev.read_text().splitlines()[1:]}
-    for pairs in (ROOT / "server/refract/space/examples").glob("*.tsv"):
-        exclude |= {cell.lower() for ln in pairs.read_text().splitlines()[1:] for cell in ln.split("\t")}
-    named = {"fortunes": fortunes(), "wordnet": wordnet_examples(), "gcide": gcide_citations(), "docs": debian_docs()}
+def collect(named: dict[str, Iterator[str]], exclude: set[str]) -> tuple[list[str], dict[str, int]]:
+    """Sentences of every source in turn, each new only if no earlier source had it; counts by source."""
     counts = {}
     total: list[str] = []
     for name, source in named.items():
         before = len(total)
         total = build([iter(total), source], exclude)  # keeps earlier sentences, dedups across sources
         counts[name] = len(total) - before
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(total) + "\n")
-    print(" ".join(f"{k}={v}" for k, v in counts.items()), f"total={len(total)} -> {args.out}")
+    return total, counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "data/corpus", help="folder for train.txt and extra.txt")
+    args = parser.parse_args()
+    # Held-out text never reaches training: the dev set and the direction example pairs.
+    dev = ROOT / "data/dev/sentences.tsv"
+    exclude = {ln.split("\t", 1)[1].lower() for ln in dev.read_text().splitlines()[1:]}
+    for pairs in (ROOT / "server/refract/space/examples").glob("*.tsv"):
+        exclude |= {cell.lower() for ln in pairs.read_text().splitlines()[1:] for cell in ln.split("\t")}
+    train, counts = collect(
+        {"fortunes": fortunes(), "wordnet": wordnet_examples(), "gcide": gcide_citations(), "docs": debian_docs()},
+        exclude,
+    )
+    extra, extra_counts = collect({"kernel": kernel_docs(), "manuals": manuals()}, exclude | {s.lower() for s in train})
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, lines, numbers in (("train", train, counts), ("extra", extra, extra_counts)):
+        (args.out / f"{name}.txt").write_text("\n".join(lines) + "\n")
+        print(" ".join(f"{k}={v}" for k, v in numbers.items()), f"total={len(lines)} -> {args.out / name}.txt")
 
 
 if __name__ == "__main__":

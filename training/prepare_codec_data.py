@@ -1,8 +1,9 @@
 """Train the decoder's BPE tokenizer and embed the corpus with the frozen encoder.
 
-Inputs: data/corpus/train.txt (from build_corpus.py).
-Outputs: server/refract/codec/weights/tokenizer.json (shipped),
-         data/corpus/z_clean.npy and z_noisy.npy (float16, one row per sentence; not shipped).
+Inputs: data/corpus/train.txt and extra.txt (from build_corpus.py).
+Outputs: server/refract/codec/weights/tokenizer.json (shipped, trained on train.txt),
+         data/corpus/z_clean.npy and z_noisy.npy for train.txt, extra_z_clean.npy and
+         extra_z_noisy.npy for extra.txt (float16, one row per sentence; not shipped).
 z_noisy embeds a copy of each sentence with 15% of its words dropped: training the decoder to
 write the original from it is the DAAE denoising that keeps nearby vectors decoding to nearby text.
 
@@ -36,6 +37,11 @@ def train_tokenizer(lines: list[str], vocab_size: int) -> Tokenizer:
     return tok
 
 
+def vector_file(corpus: Path, kind: str) -> Path:
+    """Where the vectors of one corpus file go: z_clean.npy for train.txt, extra_z_clean.npy for extra.txt."""
+    return corpus.parent / (f"{kind}.npy" if corpus.stem == "train" else f"{corpus.stem}_{kind}.npy")
+
+
 def word_dropout(sentence: str, rng: random.Random, p: float = 0.15) -> str:
     words = sentence.split()
     kept = [w for w in words if rng.random() >= p]
@@ -44,28 +50,30 @@ def word_dropout(sentence: str, rng: random.Random, p: float = 0.15) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--corpus", type=Path, default=ROOT / "data/corpus/train.txt")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "data/corpus")
     parser.add_argument("--vocab", type=int, default=8192)
     parser.add_argument("--force", action="store_true", help="recompute embeddings that already exist")
     args = parser.parse_args()
-    lines = args.corpus.read_text().splitlines()
     tok_path = WEIGHTS_DIR / "tokenizer.json"
     if args.force or not tok_path.exists():
-        tok = train_tokenizer(lines, args.vocab)
+        tok = train_tokenizer((args.corpus / "train.txt").read_text().splitlines(), args.vocab)
         WEIGHTS_DIR.mkdir(parents=True, exist_ok=True)
         tok.save(str(tok_path))
     print(f"tokenizer: {Tokenizer.from_file(str(tok_path)).get_vocab_size()} tokens")
 
     encoder = SentenceEncoder(minilm_path(), bf16=False)
-    rng = random.Random(0)
-    for name, texts in (("z_clean", lines), ("z_noisy", [word_dropout(s, rng) for s in lines])):
-        if (args.corpus.parent / f"{name}.npy").exists() and not args.force:
-            print(f"{name}: kept the existing file (--force recomputes it)")
-            continue
-        t0 = time.time()
-        z = encoder.encode(texts, batch_size=128).numpy().astype(np.float16)
-        np.save(args.corpus.parent / f"{name}.npy", z)
-        print(f"{name}: {z.shape} in {time.time() - t0:.0f}s")
+    for corpus in (args.corpus / "train.txt", args.corpus / "extra.txt"):
+        lines = corpus.read_text().splitlines()
+        rng = random.Random(0)
+        for kind, texts in (("z_clean", lines), ("z_noisy", [word_dropout(s, rng) for s in lines])):
+            out = vector_file(corpus, kind)
+            if out.exists() and not args.force:
+                print(f"{out.name}: kept the existing file (--force recomputes it)")
+                continue
+            t0 = time.time()
+            z = encoder.encode(texts, batch_size=128).numpy().astype(np.float16)
+            np.save(out, z)
+            print(f"{out.name}: {z.shape} in {time.time() - t0:.0f}s")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,10 @@ the shipped weights folder every --save-every minutes, so an interrupted run sti
     python training/train_codec.py --minutes 92
     python training/train_codec.py --resume --minutes 30 --lr 5e-4   # continue from the shipped weights
     python training/train_codec.py --resume --out runs/candidate     # ... into a folder to compare first
+
+It trains on data/corpus/train.txt and extra.txt together; the first 512 lines of train.txt are
+held out. On a CPU that multiplies bf16 in hardware (AMX) the matmuls run in bf16 autocast,
+about 1.45x faster for this model; weights and optimiser state stay float32.
 """
 
 from __future__ import annotations
@@ -16,15 +20,18 @@ import json
 import math
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from prepare_codec_data import vector_file
 from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
 
 from refract.codec.embedded import BOS, EOS, PAD, WEIGHTS_DIR
+from refract.codec.encoder import native_bf16
 from refract.codec.model import DecoderConfig, LatentDecoder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +79,7 @@ def main() -> None:
     p.add_argument("--save-every", type=float, default=10)
     p.add_argument("--layers", type=int, default=4)
     p.add_argument("--width", type=int, default=256)
+    p.add_argument("--dropout", type=float, default=0.1, help="the shipped run without it over-fitted")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--resume", action="store_true", help="start from the shipped weights (fresh schedule)")
     p.add_argument("--out", type=Path, default=WEIGHTS_DIR, help="folder to save to (default: the shipped weights)")
@@ -81,8 +89,8 @@ def main() -> None:
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
 
-    corpus = ROOT / "data/corpus"
-    lines = (corpus / "train.txt").read_text().splitlines()
+    files = [ROOT / "data/corpus/train.txt", ROOT / "data/corpus/extra.txt"]
+    lines = [line for f in files for line in f.read_text().splitlines()]
     tok = Tokenizer.from_file(str(WEIGHTS_DIR / "tokenizer.json"))
     cfg = DecoderConfig(
         vocab_size=tok.get_vocab_size(), n_layer=args.layers, d_model=args.width, n_head=args.width // 64
@@ -91,9 +99,16 @@ def main() -> None:
     if args.resume:
         record = json.loads((WEIGHTS_DIR / "decoder.json").read_text())
         cfg, history = DecoderConfig(**record["config"]), [*record.get("history", []), record["training"]]
+    cfg = replace(cfg, dropout=args.dropout)
     rows = tokenize(tok, lines, cfg.max_tokens)
-    z_clean = torch.from_numpy(np.load(corpus / "z_clean.npy").astype(np.float32))
-    z_noisy = torch.from_numpy(np.load(corpus / "z_noisy.npy").astype(np.float32))
+
+    def vectors(kind: str) -> torch.Tensor:
+        return torch.from_numpy(np.concatenate([np.load(vector_file(f, kind)) for f in files]).astype(np.float32))
+
+    z_clean, z_noisy = vectors("z_clean"), vectors("z_noisy")
+    assert len(z_clean) == len(rows), "corpus and vectors differ: rerun prepare_codec_data.py"
+    # bf16 matmuls where the hardware has them (AMX, or any CUDA GPU); float32 weights either way.
+    autocast = torch.autocast(args.device.split(":")[0], torch.bfloat16, enabled=args.device != "cpu" or native_bf16())
     held = 512  # first rows held out for a loss that tells over-fitting from learning
     model = LatentDecoder(cfg)
     if args.resume:
@@ -125,7 +140,9 @@ def main() -> None:
         inputs, targets = (t.to(args.device) for t in make_batch([rows[i] for i in idx.tolist()]))
         use_noisy = torch.rand(args.batch, 1, generator=gen) < args.noisy_share
         z = perturb(torch.where(use_noisy, z_noisy[idx], z_clean[idx]), args.sigma).to(args.device)
-        loss = F.cross_entropy(model(z, inputs).flatten(0, 1), targets.flatten(), ignore_index=PAD)
+        with autocast:
+            logits = model(z, inputs)
+        loss = F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(), ignore_index=PAD)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

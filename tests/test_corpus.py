@@ -1,0 +1,43 @@
+"""The training corpus builder: which text from the offline sources becomes decoder training data."""
+
+from __future__ import annotations
+
+import gzip
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
+
+import build_corpus  # noqa: E402  (a script, not part of the package)
+
+MANUAL_PAGE = """<html><body>
+<h1>Installing packages</h1>
+<p>The package manager keeps track of every file it installs. Removing a package
+removes those files again.</p>
+<p>Run <code class="docutils literal"><span class="pre">apt</span> <span class="pre">update</span></code>
+before you install anything. Updates arrive every day.</p>
+<pre>This preformatted block is not a paragraph.</pre>
+</body></html>
+"""
+
+
+def test_manuals_keep_paragraph_prose_and_drop_sentences_with_code(tmp_path: Path) -> None:
+    (tmp_path / "install.html").write_text(MANUAL_PAGE)
+    sentences = [s for s in build_corpus.manuals(((tmp_path, "*.html"),)) if build_corpus.is_good(s)]
+    assert sentences == [
+        "The package manager keeps track of every file it installs.",
+        "Removing a package removes those files again.",
+        "Updates arrive every day.",
+    ]
+
+
+def test_kernel_docs_keep_a_fixed_sample_of_english_sentences(tmp_path: Path) -> None:
+    english = [f"The driver number {i} registers a callback with the core." for i in range(30)]
+    italian = "Se un gestore di interruzioni hardware condivide dati con un softirq, allora avrete due preoccupazioni."
+    (tmp_path / "Documentation").mkdir()
+    with gzip.open(tmp_path / "Documentation" / "driver.rst.gz", "wt") as f:
+        f.write("\n\n".join([*english, italian]))
+    first = list(build_corpus.kernel_docs(tmp_path, keep=10, seed=0))
+    assert first == list(build_corpus.kernel_docs(tmp_path, keep=10, seed=0))
+    assert len(first) == 10 and set(first) <= set(english)
+    assert italian in build_corpus.debian_docs(tmp_path, skip="")  # read, then refused as not English
