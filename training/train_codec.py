@@ -79,7 +79,7 @@ def main() -> None:
     p.add_argument("--save-every", type=float, default=10)
     p.add_argument("--layers", type=int, default=4)
     p.add_argument("--width", type=int, default=256)
-    p.add_argument("--dropout", type=float, default=0.1, help="the shipped run without it over-fitted")
+    p.add_argument("--dropout", type=float, default=0.1, help="the first run, without it, over-fitted")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--resume", action="store_true", help="start from the shipped weights (fresh schedule)")
     p.add_argument("--out", type=Path, default=WEIGHTS_DIR, help="folder to save to (default: the shipped weights)")
@@ -106,8 +106,9 @@ def main() -> None:
         return torch.from_numpy(np.concatenate([np.load(vector_file(f, kind)) for f in files]).astype(np.float32))
 
     z_clean, z_noisy = vectors("z_clean"), vectors("z_noisy")
-    assert len(z_clean) == len(rows), "corpus and vectors differ: rerun prepare_codec_data.py"
-    # bf16 matmuls where the hardware has them (AMX, or any CUDA GPU); float32 weights either way.
+    if len(z_clean) != len(rows):
+        raise SystemExit("data/corpus has more or fewer vectors than sentences: rerun prepare_codec_data.py --force")
+    # bf16 matmuls where the hardware has them (AMX, or a GPU); float32 weights either way.
     autocast = torch.autocast(args.device.split(":")[0], torch.bfloat16, enabled=args.device != "cpu" or native_bf16())
     held = 512  # first rows held out for a loss that tells over-fitting from learning
     model = LatentDecoder(cfg)
