@@ -24,6 +24,8 @@ from refract.codec.embedded import SPECIAL_TOKENS, WEIGHTS_DIR
 from refract.codec.encoder import SentenceEncoder, minilm_path
 
 ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data/corpus"
+CORPUS_FILES = ("train.txt", "extra.txt")  # written by build_corpus.py; the decoder trains on both
 
 
 def train_tokenizer(lines: list[str], vocab_size: int) -> Tokenizer:
@@ -50,7 +52,7 @@ def word_dropout(sentence: str, rng: random.Random, p: float = 0.15) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--corpus", type=Path, default=ROOT / "data/corpus")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--vocab", type=int, default=8192)
     parser.add_argument("--force", action="store_true", help="recompute embeddings that already exist")
     args = parser.parse_args()
@@ -62,7 +64,7 @@ def main() -> None:
     print(f"tokenizer: {Tokenizer.from_file(str(tok_path)).get_vocab_size()} tokens")
 
     encoder = SentenceEncoder(minilm_path(), bf16=False)
-    for corpus in (args.corpus / "train.txt", args.corpus / "extra.txt"):
+    for corpus in (args.corpus / name for name in CORPUS_FILES):
         lines = corpus.read_text().splitlines()
         rng = random.Random(0)
         for kind, texts in (("z_clean", lines), ("z_noisy", [word_dropout(s, rng) for s in lines])):

@@ -26,15 +26,13 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from prepare_codec_data import vector_file
+from prepare_codec_data import CORPUS, CORPUS_FILES, vector_file
 from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
 
 from refract.codec.embedded import BOS, EOS, PAD, WEIGHTS_DIR
 from refract.codec.encoder import native_bf16
 from refract.codec.model import DecoderConfig, LatentDecoder
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def tokenize(tok: Tokenizer, lines: list[str], max_tokens: int) -> list[list[int]]:
@@ -89,7 +87,7 @@ def main() -> None:
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
 
-    files = [ROOT / "data/corpus/train.txt", ROOT / "data/corpus/extra.txt"]
+    files = [CORPUS / name for name in CORPUS_FILES]
     lines = [line for f in files for line in f.read_text().splitlines()]
     tok = Tokenizer.from_file(str(WEIGHTS_DIR / "tokenizer.json"))
     cfg = DecoderConfig(
