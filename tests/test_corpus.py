@@ -8,7 +8,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
 
-import build_corpus  # noqa: E402  (a script, not part of the package)
+import build_corpus  # noqa: E402  (scripts, not part of the package)
+import synthesize_corpus  # noqa: E402
 
 MANUAL_PAGE = """<html><body>
 <h1>Installing packages</h1>
@@ -41,3 +42,24 @@ def test_kernel_docs_keep_a_fixed_sample_of_english_sentences(tmp_path: Path) ->
     assert first == list(build_corpus.kernel_docs(tmp_path, keep=10, seed=0))
     assert len(first) == 10 and set(first) <= set(english)
     assert italian in build_corpus.debian_docs(tmp_path, skip="")  # read, then refused as not English
+
+
+def test_synthetic_replies_keep_the_text_and_drop_its_framing() -> None:
+    reply = (
+        "Here is a short review of the rice cooker:\n\n"
+        "Subject: My rice cooker\n"
+        '"The rice cooker works well and cleans up in seconds. I use it every day!"\n'
+        "Pros:\n"
+        "Too short.\n"
+    )
+    assert list(synthesize_corpus.sentences_of(reply)) == [
+        "The rice cooker works well and cleans up in seconds.",
+        "I use it every day!",
+    ]
+
+
+def test_synthetic_prompts_are_fixed_by_the_seed_and_cover_every_register() -> None:
+    first = [p for p, _ in zip(synthesize_corpus.prompts(0), range(200), strict=False)]
+    assert first == [p for p, _ in zip(synthesize_corpus.prompts(0), range(200), strict=False)]
+    for register, subjects in synthesize_corpus.LISTS.items():
+        assert any(any(s in p for s in subjects) for p in first), register

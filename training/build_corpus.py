@@ -185,15 +185,24 @@ def collect(named: dict[str, Iterator[str]], exclude: set[str]) -> tuple[list[st
     return total, counts
 
 
+def dev_sentences() -> list[str]:
+    """The hand-written dev set's sentences (data/dev/sentences.tsv), which no training may see."""
+    return [ln.split("\t", 1)[1] for ln in (ROOT / "data/dev/sentences.tsv").read_text().splitlines()[1:]]
+
+
+def held_out() -> set[str]:
+    """Text that never reaches training, lowercased: the dev set and the direction example pairs."""
+    exclude = {s.lower() for s in dev_sentences()}
+    for pairs in (ROOT / "server/refract/space/examples").glob("*.tsv"):
+        exclude |= {cell.lower() for ln in pairs.read_text().splitlines()[1:] for cell in ln.split("\t")}
+    return exclude
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "data/corpus", help="folder for train.txt and extra.txt")
     args = parser.parse_args()
-    # Held-out text never reaches training: the dev set and the direction example pairs.
-    dev = ROOT / "data/dev/sentences.tsv"
-    exclude = {ln.split("\t", 1)[1].lower() for ln in dev.read_text().splitlines()[1:]}
-    for pairs in (ROOT / "server/refract/space/examples").glob("*.tsv"):
-        exclude |= {cell.lower() for ln in pairs.read_text().splitlines()[1:] for cell in ln.split("\t")}
+    exclude = held_out()
     train, counts = collect(
         {"fortunes": fortunes(), "wordnet": wordnet_examples(), "gcide": gcide_citations(), "docs": debian_docs()},
         exclude,

