@@ -8,9 +8,11 @@ the shipped weights folder every --save-every minutes, so an interrupted run sti
     python training/train_codec.py --resume --minutes 30 --lr 5e-4   # continue from the shipped weights
     python training/train_codec.py --resume --out runs/candidate     # ... into a folder to compare first
 
-It trains on data/corpus/train.txt and extra.txt together; the first 512 lines of train.txt are
-held out. On a CPU that multiplies bf16 in hardware (AMX) the matmuls run in bf16 autocast,
-about 1.45x faster for this model; weights and optimiser state stay float32.
+It trains on every file in prepare_codec_data.CORPUS_FILES together; the first 512 lines of
+train.txt are held out. A resumed run records the held-out loss it starts from, because a
+rebuilt train.txt (build_corpus.py reads what the machine has installed) holds out other lines.
+On a CPU that multiplies bf16 in hardware (AMX) the matmuls run in bf16 autocast, about 1.45x
+faster for this model; weights and optimiser state stay float32.
 """
 
 from __future__ import annotations
@@ -127,6 +129,8 @@ def main() -> None:
         return loss
 
     # Batches are windows of length-sorted sentences: little padding, about half the cost per step.
+    start_loss = held_out_loss()
+    print(f"held-out loss at the start: {start_loss:.3f}", flush=True)
     by_length = torch.tensor(sorted(range(held, len(rows)), key=lambda i: len(rows[i])))
     start = last_save = time.time()
     step, gen = 0, torch.Generator().manual_seed(0)
@@ -152,12 +156,19 @@ def main() -> None:
         if time.time() - last_save > args.save_every * 60:
             last_save = time.time()
             hl = held_out_loss()
-            save(model, {"steps": step, "held_out_loss": round(hl, 4), "args": settings}, history, args.out)
+            meta = {"steps": step, "held_out_loss": round(hl, 4), "held_out_loss_start": round(start_loss, 4)}
+            save(model, {**meta, "args": settings}, history, args.out)
             print(f"checkpoint at step {step}: held-out loss {hl:.3f}", flush=True)
     hl = held_out_loss()
     save(
         model,
-        {"steps": step, "held_out_loss": round(hl, 4), "args": settings, "sentences": len(rows)},
+        {
+            "steps": step,
+            "held_out_loss": round(hl, 4),
+            "held_out_loss_start": round(start_loss, 4),
+            "args": settings,
+            "sentences": len(rows),
+        },
         history,
         args.out,
     )
