@@ -9,7 +9,7 @@ the shipped weights folder every --save-every minutes, so an interrupted run sti
     python training/train_codec.py --resume --out runs/candidate     # ... into a folder to compare first
 
 It trains on every file in prepare_codec_data.CORPUS_FILES together; the first 512 lines of
-train.txt are held out. A resumed run records the held-out loss it starts from, because a
+train.txt are held out. Every run records the held-out loss it starts from, because a
 rebuilt train.txt (build_corpus.py reads what the machine has installed) holds out other lines.
 On a CPU that multiplies bf16 in hardware (AMX) the matmuls run in bf16 autocast, about 1.45x
 faster for this model; weights and optimiser state stay float32.
@@ -128,9 +128,14 @@ def main() -> None:
         model.train()
         return loss
 
-    # Batches are windows of length-sorted sentences: little padding, about half the cost per step.
-    start_loss = held_out_loss()
+    start_loss = round(held_out_loss(), 4)
     print(f"held-out loss at the start: {start_loss:.3f}", flush=True)
+
+    def record(steps: int, held_loss: float) -> dict:
+        losses = {"held_out_loss": round(held_loss, 4), "held_out_loss_start": start_loss}
+        return {"steps": steps, **losses, "args": settings}
+
+    # Batches are windows of length-sorted sentences: little padding, about half the cost per step.
     by_length = torch.tensor(sorted(range(held, len(rows)), key=lambda i: len(rows[i])))
     start = last_save = time.time()
     step, gen = 0, torch.Generator().manual_seed(0)
@@ -156,22 +161,10 @@ def main() -> None:
         if time.time() - last_save > args.save_every * 60:
             last_save = time.time()
             hl = held_out_loss()
-            meta = {"steps": step, "held_out_loss": round(hl, 4), "held_out_loss_start": round(start_loss, 4)}
-            save(model, {**meta, "args": settings}, history, args.out)
+            save(model, record(step, hl), history, args.out)
             print(f"checkpoint at step {step}: held-out loss {hl:.3f}", flush=True)
     hl = held_out_loss()
-    save(
-        model,
-        {
-            "steps": step,
-            "held_out_loss": round(hl, 4),
-            "held_out_loss_start": round(start_loss, 4),
-            "args": settings,
-            "sentences": len(rows),
-        },
-        history,
-        args.out,
-    )
+    save(model, {**record(step, hl), "sentences": len(rows)}, history, args.out)
     print(f"done: {step} steps, held-out loss {hl:.3f}", flush=True)
 
 
