@@ -38,7 +38,8 @@ def items(text: str) -> list[str]:
 
 # Subjects chosen away from the dev set's (data/dev/sentences.tsv): no rivers, bees, instruments,
 # chess, bread, shoes, hotel stays, covered shifts, late deliveries, trains, fishermen, tipping or
-# libraries as a cause; a few words recur in other senses (a nurse's last shift, a library book).
+# libraries as a cause; a few words recur in other senses (a nurse's last shift, a library book, a
+# hotel booking, from which replies sometimes drift to the stay: NEAR_DEV is the guard there).
 PRODUCTS = items("""rice cooker|hiking boots|desk lamp|electric kettle|office chair|cast-iron skillet|backpack|
 winter coat|robot vacuum|paperback novel|yoga mat|bicycle helmet|standing desk|phone case|tent|air fryer|
 mechanical keyboard|garden hose|toaster|umbrella|e-reader|printer|water bottle|suitcase|vacuum flask|board game|
