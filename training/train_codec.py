@@ -132,8 +132,12 @@ def main() -> None:
     print(f"held-out loss at the start: {start_loss:.3f}", flush=True)
 
     def record(steps: int, held_loss: float) -> dict:
-        losses = {"held_out_loss": round(held_loss, 4), "held_out_loss_start": start_loss}
-        return {"steps": steps, **losses, "args": settings}
+        return {
+            "steps": steps,
+            "held_out_loss": round(held_loss, 4),
+            "held_out_loss_start": start_loss,
+            "args": settings,
+        }
 
     # Batches are windows of length-sorted sentences: little padding, about half the cost per step.
     by_length = torch.tensor(sorted(range(held, len(rows)), key=lambda i: len(rows[i])))
