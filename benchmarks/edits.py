@@ -98,23 +98,12 @@ def main() -> None:
             for text, out in zip(dev, texts, strict=True):
                 print(f"  {text}\n    -> {out}")
     if args.fluency:
-        report_fluency(dev, outputs)
+        from fluency import report
+
+        report(dev, outputs)
     median, worst = statistics.median(seconds), max(seconds)
     print(f"seconds per rewrite: median {median:.2f}, max {worst:.2f} ({len(seconds)} rewrites)")
     print(f"slowest: {slowest[1]}")
-
-
-def report_fluency(dev: list[str], outputs: dict[str, list[str]]) -> None:
-    """SmolLM2 perplexity of each op's outputs against the sources': a judge Refract never trained."""
-    from fluency import Fluency
-
-    judge = Fluency()
-    source = judge.perplexity(dev)
-    print(f"fluency (SmolLM2 perplexity): sources median {statistics.median(source):.0f}")
-    for name, texts in outputs.items():
-        ppl = judge.perplexity(texts)
-        fluent = statistics.mean(p <= 1.5 * s for p, s in zip(ppl, source, strict=True))
-        print(f"  {name}: median {statistics.median(ppl):.0f}; {fluent:.0%} within 1.5x their source's")
 
 
 if __name__ == "__main__":

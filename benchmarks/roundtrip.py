@@ -4,10 +4,12 @@ Decodes every dev sentence from its embedding alone (op `roundtrip`, reranked ca
 prints chrF against the source (sacrebleu), the share of exact reconstructions and timing.
 
     python benchmarks/roundtrip.py [--codec embedded] [--samples 4] [--corrections 6] [--show 8] [--bag]
+                                   [--fluency smollm2|gemma3]
 
 --bag also asks whether the words or their order fall short: the share of the source's words the
 outputs hold, chrF with the outputs' words put in the source's order, and chrF of the source's own
-words in a shuffled order.
+words in a shuffled order. --fluency compares the outputs' perplexity with the sources' under a
+small language model (gemma3 for the smol codec, whose own base model is SmolLM2).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ def main() -> None:
     p.add_argument("--corrections", type=int, default=None, help="correction rounds (default: the config's)")
     p.add_argument("--show", type=int, default=8, help="examples to print")
     p.add_argument("--bag", action="store_true", help="also measure words against word order")
+    p.add_argument("--fluency", choices=("smollm2", "gemma3"), help="also judge fluency (benchmarks/fluency.py)")
     args = p.parse_args()
     t0 = time.perf_counter()
     codec = load_codec(args.codec)
@@ -62,6 +65,10 @@ def main() -> None:
     print(f"seconds per rewrite: median {statistics.median(secs):.3f}  p90 {secs[int(0.9 * len(secs))]:.3f}")
     if args.bag:
         bag(rows, chrf)
+    if args.fluency:
+        from fluency import report
+
+        report([r[1] for r in rows], {"roundtrip": [r[2] for r in rows]}, args.fluency)
     for register, src, out, score, *_ in rows[:: max(1, len(rows) // max(args.show, 1))][: args.show]:
         print(f"\n[{register}] chrF {score:.1f}\n  source: {src}\n  output: {out}")
 

@@ -177,5 +177,5 @@ def test_missing_folder_and_bad_names_are_clear_errors(tmp_path):
         load_codec(f"contra:{tmp_path / 'empty'}")
     with pytest.raises(ConfigError, match="needs a checkpoint folder"):
         load_codec("contra:")
-    with pytest.raises(ConfigError, match=r"available: embedded, contra:<folder>"):
+    with pytest.raises(ConfigError, match=r"available: embedded, smol, contra:<folder>"):
         load_codec("bottleneck")

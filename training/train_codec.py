@@ -22,6 +22,7 @@ import json
 import math
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,6 +60,76 @@ def perturb(z: torch.Tensor, sigma: float) -> torch.Tensor:
     return F.normalize(z + scale * torch.randn_like(z) / math.sqrt(z.shape[1]), dim=-1)
 
 
+def learning_rate(peak: float, step: int, frac: float, warmup: int) -> float:
+    """Linear warm-up over `warmup` steps, then cosine decay to 5% over the time budget (frac 0..1)."""
+    return peak * min(1.0, (step + 1) / warmup) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+
+
+def latents(files: list[Path], count: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The clean and word-dropped vectors of every sentence of `files` (prepare_codec_data.py)."""
+
+    def load(kind: str) -> torch.Tensor:
+        return torch.from_numpy(np.concatenate([np.load(vector_file(f, kind)) for f in files]).astype(np.float32))
+
+    z_clean, z_noisy = load("z_clean"), load("z_noisy")
+    if len(z_clean) != count:
+        raise SystemExit("data/corpus has more or fewer vectors than sentences: rerun prepare_codec_data.py --force")
+    return z_clean, z_noisy
+
+
+def train_for(
+    args: argparse.Namespace,
+    opt: torch.optim.Optimizer,
+    by_length: torch.Tensor,
+    z: tuple[torch.Tensor, torch.Tensor],
+    batch_loss: Callable[[list[int], torch.Tensor], torch.Tensor],
+    held_out_loss: Callable[[], float],
+    save_record: Callable[[dict], None],
+    warmup: int,
+) -> None:
+    """The time-budgeted loop both decoders train with.
+
+    A batch is a window of length-sorted sentences (`by_length`: little padding, about half the
+    cost per step); each latent is clean or from a word-dropped copy (args.noisy_share), then
+    perturbed (args.sigma), as in DAAE. Every args.save_every minutes and at the end,
+    `save_record` gets the run's record (steps, held-out loss now and at the start, settings).
+    """
+    settings = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    start_loss = round(held_out_loss(), 4)
+    print(f"held-out loss at the start: {start_loss:.3f}", flush=True)
+
+    def checkpoint(step: int, **extra: int) -> None:
+        held = round(held_out_loss(), 4)
+        save_record(
+            {"steps": step, "held_out_loss": held, "held_out_loss_start": start_loss, "args": settings, **extra}
+        )
+        print(f"step {step}: held-out loss {held:.3f}, saved", flush=True)
+
+    params = [p for group in opt.param_groups for p in group["params"]]
+    start = last_save = time.time()
+    step, gen = 0, torch.Generator().manual_seed(0)
+    while (frac := (time.time() - start) / (args.minutes * 60)) < 1:
+        lr = learning_rate(args.lr, step, frac, warmup)
+        for group in opt.param_groups:
+            group["lr"] = lr
+        first = int(torch.randint(0, len(by_length) - args.batch, (1,), generator=gen))
+        idx = by_length[first : first + args.batch]
+        use_noisy = torch.rand(args.batch, 1, generator=gen) < args.noisy_share
+        latent = perturb(torch.where(use_noisy, z[1][idx], z[0][idx]), args.sigma).to(args.device)
+        loss = batch_loss(idx.tolist(), latent)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        if step % 50 == 0:
+            print(f"step {step} {time.time() - start:.0f}s lr {lr:.2e} loss {loss.item():.3f}", flush=True)
+        if time.time() - last_save > args.save_every * 60:
+            last_save = time.time()
+            checkpoint(step)
+    checkpoint(step, sentences=len(z[0]))
+
+
 def save(model: LatentDecoder, meta: dict, history: list[dict], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in model.state_dict().items()}
@@ -85,7 +156,6 @@ def main() -> None:
     p.add_argument("--out", type=Path, default=WEIGHTS_DIR, help="folder to save to (default: the shipped weights)")
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = p.parse_args()
-    settings = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
 
@@ -102,12 +172,7 @@ def main() -> None:
     cfg = replace(cfg, dropout=args.dropout)
     rows = tokenize(tok, lines, cfg.max_tokens)
 
-    def vectors(kind: str) -> torch.Tensor:
-        return torch.from_numpy(np.concatenate([np.load(vector_file(f, kind)) for f in files]).astype(np.float32))
-
-    z_clean, z_noisy = vectors("z_clean"), vectors("z_noisy")
-    if len(z_clean) != len(rows):
-        raise SystemExit("data/corpus has more or fewer vectors than sentences: rerun prepare_codec_data.py --force")
+    z_clean, z_noisy = latents(files, len(rows))
     # bf16 matmuls where the hardware has them (AMX, or a GPU); float32 weights either way.
     autocast = torch.autocast(args.device.split(":")[0], torch.bfloat16, enabled=args.device != "cpu" or native_bf16())
     held = 512  # first rows held out for a loss that tells over-fitting from learning
@@ -128,48 +193,15 @@ def main() -> None:
         model.train()
         return loss
 
-    start_loss = round(held_out_loss(), 4)
-    print(f"held-out loss at the start: {start_loss:.3f}", flush=True)
-
-    def record(steps: int, held_loss: float) -> dict:
-        return {
-            "steps": steps,
-            "held_out_loss": round(held_loss, 4),
-            "held_out_loss_start": start_loss,
-            "args": settings,
-        }
-
-    # Batches are windows of length-sorted sentences: little padding, about half the cost per step.
-    by_length = torch.tensor(sorted(range(held, len(rows)), key=lambda i: len(rows[i])))
-    start = last_save = time.time()
-    step, gen = 0, torch.Generator().manual_seed(0)
-    while (frac := (time.time() - start) / (args.minutes * 60)) < 1:
-        lr = args.lr * min(1.0, (step + 1) / 300) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
-        for group in opt.param_groups:
-            group["lr"] = lr
-        first = int(torch.randint(0, len(by_length) - args.batch, (1,), generator=gen))
-        idx = by_length[first : first + args.batch]
-        inputs, targets = (t.to(args.device) for t in make_batch([rows[i] for i in idx.tolist()]))
-        use_noisy = torch.rand(args.batch, 1, generator=gen) < args.noisy_share
-        z = perturb(torch.where(use_noisy, z_noisy[idx], z_clean[idx]), args.sigma).to(args.device)
+    def batch_loss(idx: list[int], z: torch.Tensor) -> torch.Tensor:
+        inputs, targets = (t.to(args.device) for t in make_batch([rows[i] for i in idx]))
         with autocast:
             logits = model(z, inputs)
-        loss = F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(), ignore_index=PAD)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        step += 1
-        if step % 100 == 0:
-            print(f"step {step} {time.time() - start:.0f}s lr {lr:.2e} loss {loss.item():.3f}", flush=True)
-        if time.time() - last_save > args.save_every * 60:
-            last_save = time.time()
-            hl = held_out_loss()
-            save(model, record(step, hl), history, args.out)
-            print(f"checkpoint at step {step}: held-out loss {hl:.3f}", flush=True)
-    hl = held_out_loss()
-    save(model, {**record(step, hl), "sentences": len(rows)}, history, args.out)
-    print(f"done: {step} steps, held-out loss {hl:.3f}", flush=True)
+        return F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(), ignore_index=PAD)
+
+    by_length = torch.tensor(sorted(range(held, len(rows)), key=lambda i: len(rows[i])))
+    save_record = lambda record: save(model, record, history, args.out)  # noqa: E731
+    train_for(args, opt, by_length, (z_clean, z_noisy), batch_loss, held_out_loss, save_record, warmup=300)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,10 @@ def _load(name: str) -> Codec:
         from refract.codec.embedded import EmbeddedCodec
 
         return EmbeddedCodec()
+    if name == "smol":
+        from refract.codec.smol import SmolCodec  # loads SmolLM2: only when asked for
+
+        return SmolCodec()
     if name.startswith("contra:"):
         folder = name.removeprefix("contra:")
         if not folder.strip():
@@ -42,4 +46,4 @@ def _load(name: str) -> Codec:
         from refract.codec.contra import ContraCodec  # imports transformers' T5: only when asked for
 
         return ContraCodec(Path(folder))
-    raise ConfigError(f"unknown codec {name!r}; available: embedded, contra:<folder>")
+    raise ConfigError(f"unknown codec {name!r}; available: embedded, smol, contra:<folder>")

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from pathlib import Path
 
-import numpy as np
 import torch
 from safetensors.torch import load_file
 from tokenizers import Tokenizer
 
-from refract.codec.encoder import SentenceEncoder, minilm_path
+from refract.codec.encoder import MiniLMCodec
 from refract.codec.model import DecoderConfig, LatentDecoder
 from refract.errors import CodecError
 
@@ -25,7 +23,7 @@ SPECIAL_TOKENS = ("<pad>", "<bos>", "<eos>")
 PAD, BOS, EOS = range(3)
 
 
-class EmbeddedCodec:
+class EmbeddedCodec(MiniLMCodec):
     name = "embedded"
 
     def __init__(self, weights: Path = WEIGHTS_DIR, bf16: bool | None = None) -> None:
@@ -34,27 +32,14 @@ class EmbeddedCodec:
         missing = [f.name for f in files if not f.is_file()]
         if missing:
             raise CodecError(f"embedded codec weights missing in {weights}: {', '.join(missing)}")
-        self.encoder = SentenceEncoder(minilm_path(), bf16)
+        super().__init__(bf16)
         self.tokenizer = Tokenizer.from_file(str(files[2]))
         cfg = DecoderConfig(**json.loads(files[1].read_text())["config"])
         self.decoder = LatentDecoder(cfg).eval()
         self.decoder.load_state_dict(load_file(str(files[0])))
-        self.dim = self.encoder.dim
         digest = hashlib.sha256(files[0].read_bytes() + files[2].read_bytes()).hexdigest()[:16]
-        self.space = f"minilm-{self.encoder.fingerprint[:8]}"
         self.fingerprint = f"embedded-{self.encoder.fingerprint[:8]}-{digest}"
-        # Encoder and decoder are separate modules: a hover's encode need not wait for a rewrite's decode.
-        self._encode_lock, self._decode_lock = threading.Lock(), threading.Lock()
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        with self._encode_lock:
-            return self.encoder.encode(texts).numpy().astype(np.float32)
-
-    def decode(self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0) -> list[list[str]]:
-        z = torch.as_tensor(np.asarray(vectors, dtype=np.float32))
-        z = torch.nn.functional.normalize(z, dim=-1).repeat_interleave(n, dim=0)
-        generator = torch.Generator().manual_seed(seed)
-        with self._decode_lock, torch.inference_mode():
-            ids = self.decoder.sample(z, BOS, EOS, self.decoder.cfg.max_tokens, temperature, 0.9, generator)
-        texts = [self.tokenizer.decode(row).strip() for row in ids]
-        return [texts[i : i + n] for i in range(0, len(texts), n)]
+    def _write(self, z: torch.Tensor, temperature: float, generator: torch.Generator) -> list[str]:
+        ids = self.decoder.sample(z, BOS, EOS, self.decoder.cfg.max_tokens, temperature, 0.9, generator)
+        return [self.tokenizer.decode(row).strip() for row in ids]

