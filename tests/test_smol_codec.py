@@ -49,6 +49,15 @@ def test_first_load_caches_a_plain_safetensors_copy_that_the_next_load_uses(smol
     assert again.decode(z) == smol.decode(z)  # the cached copy is the same model
 
 
+def test_a_damaged_cached_copy_is_rebuilt(smol, cache):
+    (folder,) = cache.iterdir()
+    (folder / "model.safetensors").write_bytes(b"not a safetensors file")
+    rebuilt = SmolCodec()
+    z = smol.encode(SOURCES[:1])
+    assert rebuilt.decode(z) == smol.decode(z)
+    assert SmolCodec().fingerprint == smol.fingerprint  # the rebuilt copy loads again
+
+
 def test_greedy_decode_carries_what_is_specific_to_each_sentence(smol):
     z = smol.encode(SOURCES)
     decoded = smol.encode([row[0] for row in smol.decode(z)])

@@ -86,18 +86,18 @@ def _build(cfg: SmolDecoderConfig, adapter: dict[str, torch.Tensor], dtype: torc
 def _save_cached(decoder: SmolDecoder, tokenizer, cached: Path) -> None:
     """A plain Hugging Face folder (config.json, tokenizer.json, model.safetensors): no pickle, no code."""
     tmp = cached.with_name(f"{cached.name}.tmp-{os.getpid()}")
-    tmp.mkdir(parents=True, exist_ok=True)
-    config = decoder.lm.config.to_dict()
-    config.pop("quantization_config", None)
-    config["dtype"] = str(decoder.lm.dtype).removeprefix("torch.")
-    (tmp / "config.json").write_text(json.dumps(config))
-    tokenizer.save_pretrained(tmp)
-    state = {k: v.contiguous() for k, v in decoder.lm.state_dict().items() if k != "lm_head.weight"}  # tied
-    save_file(state, str(tmp / "model.safetensors"))
     try:
+        tmp.mkdir(parents=True, exist_ok=True)
+        config = decoder.lm.config.to_dict()
+        config.pop("quantization_config", None)
+        config["dtype"] = str(decoder.lm.dtype).removeprefix("torch.")
+        (tmp / "config.json").write_text(json.dumps(config))
+        tokenizer.save_pretrained(tmp)
+        state = {k: v.contiguous() for k, v in decoder.lm.state_dict().items() if k != "lm_head.weight"}  # tied
+        save_file(state, str(tmp / "model.safetensors"))
         tmp.rename(cached)  # atomic: a second process starting at the same time sees all of it or none
-    except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # only left when something above failed
 
 
 def _load_cached(cached: Path, cfg: SmolDecoderConfig, adapter: dict[str, torch.Tensor], dtype: torch.dtype):
@@ -105,8 +105,12 @@ def _load_cached(cached: Path, cfg: SmolDecoderConfig, adapter: dict[str, torch.
         return None
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(cached)
-    lm = AutoModelForCausalLM.from_pretrained(cached, dtype=dtype, trust_remote_code=False)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(cached, local_files_only=True)
+        lm = AutoModelForCausalLM.from_pretrained(cached, dtype=dtype, local_files_only=True, trust_remote_code=False)
+    except Exception:  # a damaged copy (an edited or truncated file) is removed and rebuilt
+        shutil.rmtree(cached, ignore_errors=True)
+        return None
     decoder = SmolDecoder(cfg, lm, tokenizer.convert_tokens_to_ids(EOS_TOKEN), lora=False)
     decoder.load_state_dict({k: v for k, v in adapter.items() if k.startswith("to_prefix.")}, strict=False)
     return decoder.to(dtype).eval(), tokenizer
