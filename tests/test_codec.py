@@ -1,7 +1,9 @@
 import numpy as np
 import pytest
+import torch
 
 from refract.codec import load_codec
+from refract.codec.sampling import pick, repeated_ngram_tokens
 from refract.errors import ConfigError
 
 SENTENCES = [
@@ -22,6 +24,22 @@ def test_decode_gives_n_texts_per_vector_and_is_seeded(codec):
     assert [len(row) for row in first] == [3, 3]
     assert all(isinstance(t, str) and t for row in first for t in row)
     assert codec.decode(z, n=3, temperature=0.8, seed=7) == first
+    assert [row[0] for row in first] == [row[0] for row in codec.decode(z)]  # the first is the greedy text
+    assert codec.decode(z, n=2) == [[t, t] for [t] in codec.decode(z)]  # temperature 0: n copies
+
+
+def test_pick_is_greedy_at_temperature_zero_and_samples_within_the_nucleus():
+    logits = torch.tensor([[0.0, 5.0, 4.9, -9.0]] * 4)
+    generator = torch.Generator().manual_seed(0)
+    drawn = [pick(logits, torch.tensor([0.0, 1.0, 1.0, 1.0]), 0.9, generator).tolist() for _ in range(50)]
+    assert all(row[0] == 1 for row in drawn)  # the greedy row never samples
+    sampled = {t for row in drawn for t in row[1:]}
+    assert sampled == {1, 2}  # both likely tokens come up; the unlikely ones are outside top-p 0.9
+
+
+def test_repeated_ngrams_and_immediate_repeats_are_banned():
+    assert repeated_ngram_tokens([[5, 6, 7, 5, 6]], 3) == [[7, 6]]
+    assert repeated_ngram_tokens([[4]], 3) == [[4]]
 
 
 def test_greedy_decode_carries_what_is_specific_to_each_sentence(codec):

@@ -107,7 +107,7 @@ def train_for(
 
     params = [p for group in opt.param_groups for p in group["params"]]
     start = last_save = time.time()
-    step, gen = 0, torch.Generator().manual_seed(0)
+    step, gen = 0, torch.Generator().manual_seed(args.seed)
     while (frac := (time.time() - start) / (args.minutes * 60)) < 1:
         lr = learning_rate(args.lr, step, frac, warmup)
         for group in opt.param_groups:
@@ -152,11 +152,12 @@ def main() -> None:
     p.add_argument("--width", type=int, default=256)
     p.add_argument("--dropout", type=float, default=0.1, help="the first run, without it, over-fitted")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0, help="batch order; give a resumed run a new one to see new windows")
     p.add_argument("--resume", action="store_true", help="start from the shipped weights (fresh schedule)")
     p.add_argument("--out", type=Path, default=WEIGHTS_DIR, help="folder to save to (default: the shipped weights)")
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = p.parse_args()
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
 
     files = [CORPUS / name for name in CORPUS_FILES]

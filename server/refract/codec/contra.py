@@ -46,6 +46,7 @@ from safetensors.torch import load_file
 from transformers import AutoTokenizer, PreTrainedTokenizerBase, PreTrainedTokenizerFast, T5Config
 from transformers.models.t5.modeling_t5 import T5Attention, T5Stack
 
+from refract.codec.sampling import candidate_temperatures, pick
 from refract.errors import CodecError
 
 # Our name for each bottleneck parameter -> the names a checkpoint may store it under, best
@@ -205,9 +206,10 @@ class ContraModel(nn.Module):
         return self.lm_head(h)[:, 0], new_cache
 
     def generate(
-        self, z: torch.Tensor, max_new_tokens: int, temperature: float, generator: torch.Generator
+        self, z: torch.Tensor, max_new_tokens: int, temperatures: torch.Tensor, generator: torch.Generator
     ) -> torch.Tensor:
-        """Token ids (B, <= max_new_tokens) decoded from latents z (B, d); rows end at EOS, then pad."""
+        """Token ids (B, <= max_new_tokens) decoded from latents z (B, d), each row at its temperature
+        (0: greedy); rows end at EOS, then pad."""
         eos, pad = self.config.eos_token_id, self.config.pad_token_id
         token = torch.full((z.shape[0],), self.config.decoder_start_token_id, dtype=torch.long)
         done = torch.zeros(z.shape[0], dtype=torch.bool)
@@ -215,22 +217,12 @@ class ContraModel(nn.Module):
         out = []
         for position in range(max_new_tokens):
             logits, cache = self.step(token, z, cache, position)
-            token = torch.where(done, pad, _pick(logits, temperature, generator))
+            token = torch.where(done, pad, pick(logits, temperatures, TOP_P, generator))
             out.append(token)
             done |= token == eos
             if bool(done.all()):
                 break
         return torch.stack(out, dim=1) if out else torch.zeros((z.shape[0], 0), dtype=torch.long)
-
-
-def _pick(logits: torch.Tensor, temperature: float, generator: torch.Generator) -> torch.Tensor:
-    """Greedy at temperature 0, else nucleus sampling (top-p 0.9) at that temperature."""
-    if temperature <= 0:
-        return logits.argmax(dim=-1)
-    probs, order = (logits.float() / temperature).softmax(dim=-1).sort(dim=-1, descending=True)
-    probs = probs * (probs.cumsum(dim=-1) - probs < TOP_P)  # the smallest head with mass >= top-p
-    choice = torch.multinomial(probs, 1, generator=generator)
-    return order.gather(-1, choice)[:, 0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -447,12 +439,12 @@ class ContraCodec:
         if vectors.shape[-1] != self.dim:
             raise CodecError(f"vectors of dimension {vectors.shape[-1]} given to a {self.dim}-dimensional model")
         z = F.normalize(torch.tensor(vectors), dim=-1)
-        repeats = 1 if temperature <= 0 else n  # greedy gives the same text n times: decode once
+        per_row, temperatures = candidate_temperatures(len(z), n, temperature)
         generator = torch.Generator().manual_seed(seed)  # per call: no state shared between threads
         with torch.inference_mode():
-            ids = self.model.generate(z.repeat_interleave(repeats, dim=0), self.max_new_tokens, temperature, generator)
+            ids = self.model.generate(z.repeat_interleave(per_row, dim=0), self.max_new_tokens, temperatures, generator)
         texts = [self._text(row) for row in ids.tolist()]
-        return [texts[i : i + repeats] * (n // repeats) for i in range(0, len(texts), repeats)]
+        return [texts[i : i + per_row] * (n // per_row) for i in range(0, len(texts), per_row)]
 
     def _text(self, ids: list[int]) -> str:
         eos, pad = self.config.eos_token_id, self.config.pad_token_id

@@ -40,6 +40,6 @@ class EmbeddedCodec(MiniLMCodec):
         digest = hashlib.sha256(files[0].read_bytes() + files[2].read_bytes()).hexdigest()[:16]
         self.fingerprint = f"embedded-{self.encoder.fingerprint[:8]}-{digest}"
 
-    def _write(self, z: torch.Tensor, temperature: float, generator: torch.Generator) -> list[str]:
-        ids = self.decoder.sample(z, BOS, EOS, self.decoder.cfg.max_tokens, temperature, 0.9, generator)
+    def _write(self, z: torch.Tensor, temperatures: torch.Tensor, generator: torch.Generator) -> list[str]:
+        ids = self.decoder.sample(z, BOS, EOS, self.decoder.cfg.max_tokens, temperatures, 0.9, generator)
         return [self.tokenizer.decode(row).strip() for row in ids]

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from refract.codec.sampling import candidate_temperatures
 from refract.errors import CodecError
 
 
@@ -83,7 +84,7 @@ class SentenceEncoder:
 
 class MiniLMCodec:
     """What the codecs that encode with MiniLM share: encoding, the embedding space, and decode's
-    framing (normalising, n texts per row, a seeded generator); a subclass writes the texts."""
+    framing (normalising, n candidates per row, a seeded generator); a subclass writes the texts."""
 
     def __init__(self, bf16: bool | None) -> None:
         self.encoder = SentenceEncoder(minilm_path(), bf16)
@@ -97,13 +98,13 @@ class MiniLMCodec:
             return self.encoder.encode(texts).numpy().astype(np.float32)
 
     def decode(self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0) -> list[list[str]]:
-        z = torch.as_tensor(np.asarray(vectors, dtype=np.float32))
-        z = F.normalize(z, dim=-1).repeat_interleave(n, dim=0)
+        z = F.normalize(torch.as_tensor(np.asarray(vectors, dtype=np.float32)), dim=-1)
+        per_row, temperatures = candidate_temperatures(len(z), n, temperature)
         generator = torch.Generator().manual_seed(seed)
         with self._decode_lock, torch.inference_mode():
-            texts = self._write(z, temperature, generator)
-        return [texts[i : i + n] for i in range(0, len(texts), n)]
+            texts = self._write(z.repeat_interleave(per_row, dim=0), temperatures, generator)
+        return [texts[i : i + per_row] * (n // per_row) for i in range(0, len(texts), per_row)]
 
-    def _write(self, z: torch.Tensor, temperature: float, generator: torch.Generator) -> list[str]:
-        """One text per row of z (unit-norm float32); temperature 0 is greedy."""
+    def _write(self, z: torch.Tensor, temperatures: torch.Tensor, generator: torch.Generator) -> list[str]:
+        """One text per row of z (unit-norm float32), at that row's temperature (0: greedy)."""
         raise NotImplementedError

@@ -17,6 +17,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from refract.codec.sampling import next_tokens
+
 
 @dataclass(frozen=True)
 class DecoderConfig:
@@ -107,20 +109,16 @@ class LatentDecoder(nn.Module):
         bos: int,
         eos: int,
         max_new: int,
-        temperature: float,
+        temperatures: torch.Tensor,
         top_p: float,
         generator: torch.Generator,
         no_repeat: int = 3,
     ) -> list[list[int]]:
-        """Sample one token sequence per latent; temperature 0 means greedy.
-
-        Tokens that would repeat an n-gram (n = no_repeat) or the token just written are banned:
-        a small decoder that is unsure otherwise loops ("the new new new ...").
-        """
+        """One token sequence per latent, at its row's temperature (0: greedy); no repeated n-grams."""
         tokens = torch.full((z.shape[0], 1), bos, dtype=torch.long, device=z.device)
         done = torch.zeros(z.shape[0], dtype=torch.bool, device=z.device)
         for _ in range(min(max_new, self.cfg.max_tokens)):
-            nxt = next_tokens(self(z, tokens)[:, -1], tokens.tolist(), temperature, top_p, generator, no_repeat)
+            nxt = next_tokens(self(z, tokens)[:, -1], tokens.tolist(), temperatures, top_p, generator, no_repeat)
             nxt = torch.where(done, torch.full_like(nxt, eos), nxt)
             tokens = torch.cat([tokens, nxt[:, None]], dim=1)
             done |= nxt == eos
@@ -130,39 +128,3 @@ class LatentDecoder(nn.Module):
         for row in tokens[:, 1:].tolist():
             out.append(row[: row.index(eos)] if eos in row else row)
         return out
-
-
-def next_tokens(
-    logits: torch.Tensor,
-    rows: list[list[int]],
-    temperature: float,
-    top_p: float,
-    generator: torch.Generator,
-    no_repeat: int,
-) -> torch.Tensor:
-    """One next token per row of (B, vocab) logits: greedy at temperature 0, else nucleus sampling,
-    never one that repeats an n-gram of its row (see repeated_ngram_tokens)."""
-    logits = logits.float().clone()
-    for row, banned in enumerate(repeated_ngram_tokens(rows, no_repeat)):
-        logits[row, banned] = float("-inf")
-    if temperature <= 0:
-        return logits.argmax(-1)
-    probs = F.softmax(logits / temperature, dim=-1)
-    sorted_p, idx = probs.sort(dim=-1, descending=True)
-    keep = sorted_p.cumsum(-1) - sorted_p < top_p  # nucleus: smallest set reaching top_p
-    sorted_p = sorted_p * keep
-    choice = torch.multinomial(sorted_p / sorted_p.sum(-1, keepdim=True), 1, generator=generator)
-    return idx.gather(-1, choice).squeeze(-1)
-
-
-def repeated_ngram_tokens(rows: list[list[int]], n: int) -> list[list[int]]:
-    """For each row, the next tokens that would complete an n-gram already in it, or repeat its last token."""
-    banned: list[list[int]] = []
-    for row in rows:
-        if n < 1 or len(row) < n:
-            banned.append(row[-1:])
-            continue
-        prefix = tuple(row[len(row) - n + 1 :]) if n > 1 else ()
-        repeats = [row[i + n - 1] for i in range(len(row) - n + 1) if tuple(row[i : i + n - 1]) == prefix]
-        banned.append([*repeats, row[-1]])  # a token straight after itself ("new new") is also out
-    return banned

@@ -57,8 +57,8 @@ class SmolCodec(MiniLMCodec):
         self.decoder, self.tokenizer = loaded
         self.fingerprint = f"smol-{self.encoder.fingerprint[:8]}-{digest}"
 
-    def _write(self, z: torch.Tensor, temperature: float, generator: torch.Generator) -> list[str]:
-        ids = self.decoder.sample(z.to(self.dtype), self.decoder.cfg.max_tokens, temperature, 0.9, generator)
+    def _write(self, z: torch.Tensor, temperatures: torch.Tensor, generator: torch.Generator) -> list[str]:
+        ids = self.decoder.sample(z.to(self.dtype), self.decoder.cfg.max_tokens, temperatures, 0.9, generator)
         return [t.strip() for t in self.tokenizer.batch_decode(ids, skip_special_tokens=True)]
 
 

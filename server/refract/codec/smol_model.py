@@ -24,7 +24,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from refract.codec.model import next_tokens
+from refract.codec.sampling import next_tokens
 from refract.errors import CodecError
 
 EOS_TOKEN = "<|endoftext|>"
@@ -140,12 +140,12 @@ class SmolDecoder(nn.Module):
         self,
         z: torch.Tensor,
         max_new: int,
-        temperature: float,
+        temperatures: torch.Tensor,
         top_p: float,
         generator: torch.Generator,
         no_repeat: int = 3,
     ) -> list[list[int]]:
-        """One token sequence per latent (EOS left off); temperature 0 means greedy.
+        """One token sequence per latent (EOS left off), at its row's temperature (0: greedy).
 
         Every row has the same prefix length, so the key/value cache needs no padding mask.
         """
@@ -153,7 +153,7 @@ class SmolDecoder(nn.Module):
         rows: list[list[int]] = [[] for _ in range(z.shape[0])]
         done = torch.zeros(z.shape[0], dtype=torch.bool, device=z.device)
         for _ in range(min(max_new, self.cfg.max_tokens)):
-            nxt = next_tokens(out.logits[:, -1], rows, temperature, top_p, generator, no_repeat)
+            nxt = next_tokens(out.logits[:, -1], rows, temperatures, top_p, generator, no_repeat)
             nxt = torch.where(done, torch.full_like(nxt, self.eos), nxt)
             for row, token in zip(rows, nxt.tolist(), strict=True):
                 row.append(token)

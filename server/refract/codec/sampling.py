@@ -1,0 +1,65 @@
+"""How every decoder picks its next tokens: greedy or nucleus sampling, row by row.
+
+A rewrite wants the decoder's best guess and a few alternatives to rerank. Decoding them in one
+batch, the greedy row beside the sampled ones, costs little more than the greedy row alone: on a
+CPU each step is bound by reading the weights, which the whole batch shares.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+
+def candidate_temperatures(rows: int, n: int, temperature: float) -> tuple[int, torch.Tensor]:
+    """For n texts per row: how many to decode per row, and each decoded text's temperature.
+
+    The first of a row's texts is greedy and the other n - 1 are sampled; at temperature 0 all n
+    would be the same greedy text, so one is decoded and repeated.
+    """
+    per_row = 1 if temperature <= 0 else n
+    one_row = torch.tensor([0.0] + [float(temperature)] * (per_row - 1))
+    return per_row, one_row.repeat(rows)
+
+
+def pick(logits: torch.Tensor, temperatures: torch.Tensor, top_p: float, generator: torch.Generator) -> torch.Tensor:
+    """One token per row of (B, vocab) logits: the argmax where the row's temperature is 0, else a
+    nucleus sample (the smallest set of tokens holding top_p of the mass) at that temperature."""
+    greedy = logits.argmax(-1)
+    hot = temperatures.to(logits.device) > 0
+    if not bool(hot.any()):
+        return greedy
+    scaled = logits.float() / torch.where(hot, temperatures.to(logits.device), 1.0)[:, None]
+    probs, order = F.softmax(scaled, dim=-1).sort(dim=-1, descending=True)
+    probs = probs * (probs.cumsum(-1) - probs < top_p)
+    choice = torch.multinomial(probs / probs.sum(-1, keepdim=True), 1, generator=generator)
+    return torch.where(hot, order.gather(-1, choice).squeeze(-1), greedy)
+
+
+def next_tokens(
+    logits: torch.Tensor,
+    rows: list[list[int]],
+    temperatures: torch.Tensor,
+    top_p: float,
+    generator: torch.Generator,
+    no_repeat: int,
+) -> torch.Tensor:
+    """`pick`, never choosing a token that repeats an n-gram of its row (see repeated_ngram_tokens):
+    a small decoder that is unsure otherwise loops ("the new new new ...")."""
+    logits = logits.float().clone()
+    for row, banned in enumerate(repeated_ngram_tokens(rows, no_repeat)):
+        logits[row, banned] = float("-inf")
+    return pick(logits, temperatures, top_p, generator)
+
+
+def repeated_ngram_tokens(rows: list[list[int]], n: int) -> list[list[int]]:
+    """For each row, the next tokens that would complete an n-gram already in it, or repeat its last token."""
+    banned: list[list[int]] = []
+    for row in rows:
+        if n < 1 or len(row) < n:
+            banned.append(row[-1:])
+            continue
+        prefix = tuple(row[len(row) - n + 1 :]) if n > 1 else ()
+        repeats = [row[i + n - 1] for i in range(len(row) - n + 1) if tuple(row[i : i + n - 1]) == prefix]
+        banned.append([*repeats, row[-1]])  # a token straight after itself ("new new") is also out
+    return banned
