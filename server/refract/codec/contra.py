@@ -46,7 +46,7 @@ from safetensors.torch import load_file
 from transformers import AutoTokenizer, PreTrainedTokenizerBase, PreTrainedTokenizerFast, T5Config
 from transformers.models.t5.modeling_t5 import T5Attention, T5Stack
 
-from refract.codec.sampling import candidate_temperatures, pick
+from refract.codec.sampling import by_row, candidate_temperatures, pick
 from refract.errors import CodecError
 
 # Our name for each bottleneck parameter -> the names a checkpoint may store it under, best
@@ -444,7 +444,7 @@ class ContraCodec:
         with torch.inference_mode():
             ids = self.model.generate(z.repeat_interleave(per_row, dim=0), self.max_new_tokens, temperatures, generator)
         texts = [self._text(row) for row in ids.tolist()]
-        return [texts[i : i + per_row] * (n // per_row) for i in range(0, len(texts), per_row)]
+        return by_row(texts, per_row, n)
 
     def _text(self, ids: list[int]) -> str:
         eos, pad = self.config.eos_token_id, self.config.pad_token_id

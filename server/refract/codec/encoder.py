@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from refract.codec.sampling import candidate_temperatures
+from refract.codec.sampling import by_row, candidate_temperatures
 from refract.errors import CodecError
 
 
@@ -103,7 +103,7 @@ class MiniLMCodec:
         generator = torch.Generator().manual_seed(seed)
         with self._decode_lock, torch.inference_mode():
             texts = self._write(z.repeat_interleave(per_row, dim=0), temperatures, generator)
-        return [texts[i : i + per_row] * (n // per_row) for i in range(0, len(texts), per_row)]
+        return by_row(texts, per_row, n)
 
     def _write(self, z: torch.Tensor, temperatures: torch.Tensor, generator: torch.Generator) -> list[str]:
         """One text per row of z (unit-norm float32), at that row's temperature (0: greedy)."""

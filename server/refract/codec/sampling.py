@@ -22,6 +22,11 @@ def candidate_temperatures(rows: int, n: int, temperature: float) -> tuple[int, 
     return per_row, one_row.repeat(rows)
 
 
+def by_row(texts: list[str], per_row: int, n: int) -> list[list[str]]:
+    """The decoded texts (per_row for each row, from candidate_temperatures) as n texts per row."""
+    return [texts[i : i + per_row] * (n // per_row) for i in range(0, len(texts), per_row)]
+
+
 def pick(logits: torch.Tensor, temperatures: torch.Tensor, top_p: float, generator: torch.Generator) -> torch.Tensor:
     """One token per row of (B, vocab) logits: the argmax where the row's temperature is 0, else a
     nucleus sample (the smallest set of tokens holding top_p of the mass) at that temperature."""
