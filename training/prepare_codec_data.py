@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
 from refract.codec.embedded import SPECIAL_TOKENS, WEIGHTS_DIR
@@ -56,6 +57,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--vocab", type=int, default=8192)
     parser.add_argument("--force", action="store_true", help="recompute embeddings that already exist")
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = parser.parse_args()
     tok_path = WEIGHTS_DIR / "tokenizer.json"
     if args.force or not tok_path.exists():
@@ -64,7 +66,8 @@ def main() -> None:
         tok.save(str(tok_path))
     print(f"tokenizer: {Tokenizer.from_file(str(tok_path)).get_vocab_size()} tokens")
 
-    encoder = SentenceEncoder(minilm_path(), bf16=False)
+    encoder = SentenceEncoder(minilm_path(), bf16=False, device=args.device)
+    batch = 128 if args.device == "cpu" else 1024
     for corpus in (args.corpus / name for name in CORPUS_FILES):
         lines = corpus.read_text().splitlines()
         rng = random.Random(0)
@@ -74,7 +77,7 @@ def main() -> None:
                 print(f"{out.name}: kept the existing file (--force recomputes it)")
                 continue
             t0 = time.time()
-            z = encoder.encode(texts, batch_size=128).numpy().astype(np.float16)
+            z = encoder.encode(texts, batch_size=batch).numpy().astype(np.float16)
             np.save(out, z)
             print(f"{out.name}: {z.shape} in {time.time() - t0:.0f}s")
 

@@ -1,0 +1,39 @@
+"""The GPU kit: what a device call carries comes back together byte for byte, in call-sized parts."""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
+
+import gpu_kit  # noqa: E402  (a script, not part of the package)
+
+
+def test_parts_fit_a_call_each_and_join_in_order(tmp_path: Path) -> None:
+    data = os.urandom(10 * 1024 + 7)
+    assert gpu_kit.split(data, 1024, tmp_path) == 11
+    sizes = sorted((p.stat().st_size for p in tmp_path.glob("call*/part*")), reverse=True)
+    assert sizes[0] == 1024 and sizes[-1] == 7
+    assert gpu_kit.joined(tmp_path) == data  # part10 sorts after part09, not after part01
+
+
+def test_a_missing_kit_is_a_clear_stop(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="carry its folders"):
+        gpu_kit.joined(tmp_path)
+
+
+def test_wheels_already_installed_at_their_version_are_not_reinstalled(tmp_path: Path) -> None:
+    assert gpu_kit.installed(tmp_path / f"pydantic-{version('pydantic')}-py3-none-any.whl")
+    assert not gpu_kit.installed(tmp_path / "pydantic-0.0.1-py3-none-any.whl")
+    assert not gpu_kit.installed(tmp_path / "no_such_distribution-1.0-py3-none-any.whl")
+
+
+def test_the_large_weights_are_tracked_files_the_training_does_not_read() -> None:
+    root = Path(gpu_kit.__file__).resolve().parents[1]
+    assert all((root / rel).is_file() for rel in gpu_kit.LARGE)
+    assert "server/refract/codec/weights/tokenizer.json" not in gpu_kit.LARGE  # prepare_codec_data reads it
