@@ -12,6 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
 
 import gpu_kit  # noqa: E402  (a script, not part of the package)
+import prepare_codec_data  # noqa: E402
 
 
 def test_parts_fit_a_call_each_and_join_in_order(tmp_path: Path) -> None:
@@ -37,3 +38,7 @@ def test_the_large_weights_are_tracked_files_the_training_does_not_read() -> Non
     root = Path(gpu_kit.__file__).resolve().parents[1]
     assert all((root / rel).is_file() for rel in gpu_kit.LARGE)
     assert "server/refract/codec/weights/tokenizer.json" not in gpu_kit.LARGE  # prepare_codec_data reads it
+
+
+def test_the_kit_carries_every_corpus_file_the_decoder_trains_on() -> None:
+    assert gpu_kit.CORPUS_FILES == prepare_codec_data.CORPUS_FILES

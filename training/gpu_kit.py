@@ -11,9 +11,10 @@ nor the corpus; files left there by one call stay for the next while the machine
     python training/gpu_kit.py restore         # here: put the weights back; then copy the adapters
                                                # that came back from $OUT into server/refract/codec/weights/smol
 
-`train` joins the parts, installs the wheels into /tmp/site, embeds the corpus on the GPU
-(prepare_codec_data.py) and continues the shipped adapters (train_smol_decoder.py --resume),
-saving to $OUT/smol every --save-every minutes, so a run cut short still returns adapters.
+`train` joins the parts, installs the wheels the machine lacks into a folder of its own, embeds
+the corpus on the GPU (prepare_codec_data.py) and continues the shipped adapters
+(train_smol_decoder.py --resume), saving to $OUT/smol every 2 minutes, so a run cut short still
+returns adapters.
 `pack --lines N` makes a small kit, and `train --device cpu` runs the same steps here, to check
 a kit before spending device time on it.
 """
@@ -35,7 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 KIT = ROOT / "runs/gpukit"
 ASIDE = ROOT / "runs/aside"
 SMOL = ROOT / "server/refract/codec/weights/smol"
-CORPUS_FILES = ("train.txt", "extra.txt", "synthetic.txt")  # prepare_codec_data.CORPUS_FILES, without its imports
+# prepare_codec_data.CORPUS_FILES, named again: importing it needs pydantic, which `train` installs first
+CORPUS_FILES = ("train.txt", "extra.txt", "synthetic.txt")
 # Tracked files the training does not read: moved out of the tree for the device calls, which
 # carry the tree too (44 MB of it, 2 MB without these).
 LARGE = (
