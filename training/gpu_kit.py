@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import os
 import shutil
 import subprocess
@@ -77,12 +78,11 @@ def pack(chunk_mb: int, lines: int | None) -> None:
             text = (ROOT / "data/corpus" / name).read_text().splitlines()[:lines]
             (stage / "corpus" / f"{name}.gz").write_bytes(gzip.compress("\n".join(text).encode() + b"\n"))
         shutil.copytree(SMOL, stage / "smol")
-        tar = stage.with_suffix(".tar")
-        with tarfile.open(tar, "w") as out:
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as out:
             for part in ("wheels", "corpus", "smol"):
                 out.add(stage / part, arcname=part)
-    data = tar.read_bytes()
-    tar.unlink()
+    data = buffer.getvalue()
     calls = split(data, chunk_mb * 2**20, KIT)
     print(f"{len(data) / 1e6:.0f} MB in {calls} folders under {KIT.relative_to(ROOT)}: one device call each")
 
@@ -119,9 +119,7 @@ def aside(back: bool) -> None:
 def train(minutes: float, batch: int, lr: float, device: str, out: Path) -> None:
     """On the GPU machine: unpack the kit, embed the corpus, continue the adapters into `out`."""
     work = Path(tempfile.mkdtemp(prefix="gpukit-"))
-    tar = work / "kit.tar"
-    tar.write_bytes(joined(KIT))
-    with tarfile.open(tar) as kit:
+    with tarfile.open(fileobj=io.BytesIO(joined(KIT))) as kit:
         kit.extractall(work, filter="data")
     site = work / "site"
     missing = [str(w) for w in sorted((work / "wheels").glob("*.whl")) if not installed(w)]
@@ -131,7 +129,11 @@ def train(minutes: float, batch: int, lr: float, device: str, out: Path) -> None
     corpus = ROOT / "data/corpus"
     corpus.mkdir(parents=True, exist_ok=True)
     for name in CORPUS_FILES:
-        (corpus / name).write_bytes(gzip.decompress((work / "corpus" / f"{name}.gz").read_bytes()))
+        text = gzip.decompress((work / "corpus" / f"{name}.gz").read_bytes())
+        # Other text here would be overwritten, and prepare_codec_data would keep its stale vectors.
+        if (corpus / name).exists() and (corpus / name).read_bytes() != text:
+            raise SystemExit(f"{corpus / name} holds other text: run train in a fresh copy of the tree")
+        (corpus / name).write_bytes(text)
     out.mkdir(parents=True, exist_ok=True)
     for f in (work / "smol").iterdir():
         shutil.copy(f, out / f.name)
