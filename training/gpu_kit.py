@@ -158,6 +158,8 @@ def train(minutes: float, batch: int, lr: float, device: str, out: Path) -> None
             "--save-every",
             "2",
             "--seed",
+            "5",
+            "--synthetic-repeat",
             "3",
         ],
         env=env,

@@ -77,6 +77,18 @@ def latents(files: list[Path], count: int) -> tuple[torch.Tensor, torch.Tensor]:
     return z_clean, z_noisy
 
 
+def length_order(
+    lengths: list[int], held: int, repeated: range = range(0), times: int = 1, seed: int = 0
+) -> torch.Tensor:
+    """Training rows (all but the first `held`) sorted by length, the rows in `repeated` drawn `times` times.
+
+    Ties in length are broken at random, so a repeated row lands in other windows than its copies.
+    """
+    order = [*range(held, len(lengths)), *[i for i in repeated for _ in range(times - 1)]]
+    tie = torch.rand(len(order), generator=torch.Generator().manual_seed(seed)).tolist()
+    return torch.tensor([order[j] for j in sorted(range(len(order)), key=lambda j: (lengths[order[j]], tie[j]))])
+
+
 def train_for(
     args: argparse.Namespace,
     opt: torch.optim.Optimizer,
@@ -200,7 +212,7 @@ def main() -> None:
             logits = model(z, inputs)
         return F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(), ignore_index=PAD)
 
-    by_length = torch.tensor(sorted(range(held, len(rows)), key=lambda i: len(rows[i])))
+    by_length = length_order([len(r) for r in rows], held, seed=args.seed)
     save_record = lambda record: save(model, record, history, args.out)  # noqa: E731
     train_for(args, opt, by_length, (z_clean, z_noisy), batch_loss, held_out_loss, save_record, warmup=300)
 
