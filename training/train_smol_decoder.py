@@ -67,7 +67,8 @@ def main() -> None:
     params = [p for p in model.parameters() if p.requires_grad]
 
     files = [CORPUS / name for name in CORPUS_FILES]
-    lines = [line for f in files for line in f.read_text().splitlines()]
+    texts = {f.name: f.read_text().splitlines() for f in files}
+    lines = [line for text in texts.values() for line in text]
     rows = [ids[: cfg.max_tokens - 1] + [model.eos] for ids in tok(lines, add_special_tokens=False).input_ids]
 
     z_clean, z_noisy = latents(files, len(rows))
@@ -91,10 +92,11 @@ def main() -> None:
             total, n = model.loss(z, [rows[i] for i in idx])
         return total / n
 
-    # synthetic.txt (the last file) holds the only reviews, emails, stories and opinions; drawing it
-    # more often spends the steps on the dev set's registers.
-    assert files[-1].name == "synthetic.txt"
-    synthetic = range(len(rows) - len(files[-1].read_text().splitlines()), len(rows))
+    # synthetic.txt holds the only reviews, emails, stories and opinions; drawing it more often
+    # spends the steps on the dev set's registers.
+    names = list(texts)
+    first = sum(len(texts[n]) for n in names[: names.index("synthetic.txt")])
+    synthetic = range(first, first + len(texts["synthetic.txt"]))
     by_length = length_order([len(r) for r in rows], held, synthetic, args.synthetic_repeat, args.seed)
     # A resumed run keeps the records of the runs before it, so the adapter's history stays whole.
     save_record = lambda record: save(model, {**record, "earlier": earlier} if earlier else record, args.out)  # noqa: E731
