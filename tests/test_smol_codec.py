@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import random
 import shutil
 
 import numpy as np
 import pytest
 import torch
+from sacrebleu.metrics import CHRF
 from safetensors.torch import load_file, save_file
 
 from refract.codec.smol import SMOL_DIR, SmolCodec
@@ -73,6 +76,37 @@ def test_decode_gives_n_seeded_texts_per_row(smol):
     assert all(isinstance(t, str) and t for row in first for t in row)
     assert smol.decode(z, n=3, temperature=0.8, seed=7) == first
     assert smol.space.startswith("minilm-")  # same space as the embedded codec: patches carry over
+
+
+def test_refining_a_scrambled_draft_keeps_more_of_the_sentence_than_decoding_alone(smol):
+    z = smol.encode(SOURCES)
+    rng = random.Random(3)
+    drafts = [" ".join(rng.sample(s.split(), len(s.split()))) for s in SOURCES]  # the words, out of order
+    refined = [smol.refine(row, draft, n=1)[0] for row, draft in zip(z, drafts, strict=True)]
+    alone = [row[0] for row in smol.decode(z)]
+    score = CHRF().corpus_score
+    assert score(refined, [SOURCES]).score > score(alone, [SOURCES]).score + 10, list(zip(refined, alone, strict=True))
+
+
+def test_refine_gives_n_seeded_texts_greedy_first(smol):
+    z = smol.encode(SOURCES[:1])[0]
+    draft = "museum closed Mondays the on holidays public and is."
+    texts = smol.refine(z, draft, n=3, temperature=0.8, seed=5)
+    assert len(texts) == 3 and all(texts)
+    assert smol.refine(z, draft, n=3, temperature=0.8, seed=5) == texts
+    assert smol.refine(z, draft, n=1)[0] == texts[0]
+
+
+def test_adapters_not_trained_to_refine_refuse_to(tmp_path, smol):
+    plain = tmp_path / "smol"
+    shutil.copytree(SMOL_DIR, plain)
+    meta = json.loads((plain / "adapter.json").read_text())
+    meta["config"]["refines"] = False
+    (plain / "adapter.json").write_text(json.dumps(meta))
+    codec = SmolCodec(plain)
+    assert not codec.refines and smol.refines
+    with pytest.raises(CodecError, match="not trained to refine"):
+        codec.refine(codec.encode(SOURCES[:1])[0], SOURCES[0])
 
 
 def test_adapters_with_foreign_tensors_are_refused(tmp_path, cache):

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import random
 import sys
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
 
-from train_codec import length_order  # noqa: E402  (scripts, not part of the package)
+from drafts import damage  # noqa: E402  (scripts, not part of the package)
+from train_codec import length_order  # noqa: E402
+
+from refract.revise import tokens_of  # noqa: E402
+from refract.space.lexicon import load_lexicon  # noqa: E402
+
+SENTENCE = "The rain had stopped by the time she reached the station, but the last train had already pulled away."
 
 
 def test_held_out_rows_are_never_drawn_and_the_rest_are_sorted_by_length() -> None:
@@ -26,3 +33,16 @@ def test_repeated_rows_are_drawn_that_many_times_and_spread_among_rows_of_their_
     assert [lengths[i] for i in order] == sorted(lengths[i] for i in order)
     assert sum(a == b for a, b in zip(order, order[1:], strict=False)) < 3  # copies are not side by side
     assert length_order(lengths, 0, range(200, 220), 3, seed=1).tolist() == order  # fixed by the seed
+
+
+def test_drafts_keep_some_words_and_swap_in_words_of_the_same_topic(codec) -> None:
+    lexicon = load_lexicon(codec)
+    z = codec.encode([SENTENCE])[0]
+    source = {t.lower() for t in tokens_of(SENTENCE)}
+    drafts = [damage(SENTENCE, z, lexicon, random.Random(seed)) for seed in range(20)]
+    assert damage(SENTENCE, z, lexicon, random.Random(0)) == drafts[0]  # fixed by the seed
+    kept = [len(source & {t.lower() for t in tokens_of(d)}) / len(source) for d in drafts]
+    assert 0.3 < sum(kept) / len(kept) < 0.95 and len(set(drafts)) == len(drafts)
+    donors = {w for words in lexicon.toward(z, 8).values() for w in words}
+    new = {t.lower() for d in drafts for t in tokens_of(d)} - source
+    assert new and new <= donors  # every word not in the sentence is one pointing toward its vector

@@ -9,22 +9,27 @@ every --save-every minutes, so an interrupted run still leaves adapters.
     # continue the shipped adapters in a copy, with new batches and a lower peak rate:
     cp -r server/refract/codec/weights/smol runs/smol2
     python training/train_smol_decoder.py --resume --seed 1 --lr 5e-4 --minutes 95 --out runs/smol2
+    # teach the shipped adapters to refine drafts too (training/drafts.py), half the rows each way:
+    python training/train_smol_decoder.py --resume --refine-share 0.5 --seed 7 --lr 5e-4 --minutes 70 --out runs/smol6
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict
+import random
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import torch
+from drafts import damage
 from prepare_codec_data import CORPUS, CORPUS_FILES
 from safetensors.torch import load_file, save_file
 from train_codec import latents, length_order, train_for
 
-from refract.codec.encoder import native_bf16
-from refract.codec.smol_model import EOS_TOKEN, SmolDecoder, SmolDecoderConfig, load_smollm2
+from refract.codec.encoder import MiniLMCodec, native_bf16
+from refract.codec.smol_model import DRAFT_END, EOS_TOKEN, SmolDecoder, SmolDecoderConfig, load_smollm2
+from refract.space.lexicon import load_lexicon
 
 OUT = Path(__file__).resolve().parents[1] / "server/refract/codec/weights/smol"
 
@@ -48,6 +53,7 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0, help="batch order; give a resumed run a new one to see new windows")
     p.add_argument("--synthetic-repeat", type=int, default=1, help="draw synthetic.txt this many times as often")
+    p.add_argument("--refine-share", type=float, default=0.0, help="rows given a damaged draft to refine")
     p.add_argument("--resume", action="store_true", help="start from the adapters in --out (fresh schedule)")
     p.add_argument("--out", type=Path, default=OUT)
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -57,6 +63,9 @@ def main() -> None:
 
     lm, tok = load_smollm2()
     cfg = SmolDecoderConfig(lora_rank=args.rank)
+    if args.resume:
+        cfg = SmolDecoderConfig(**json.loads((args.out / "adapter.json").read_text())["config"])
+    cfg = replace(cfg, refines=cfg.refines or args.refine_share > 0)
     model = SmolDecoder(cfg, lm, tok.convert_tokens_to_ids(EOS_TOKEN))
     earlier: list[dict] = []
     if args.resume:
@@ -72,24 +81,40 @@ def main() -> None:
     rows = [ids[: cfg.max_tokens - 1] + [model.eos] for ids in tok(lines, add_special_tokens=False).input_ids]
 
     z_clean, z_noisy = latents(files, len(rows))
+    lexicon = load_lexicon(MiniLMCodec(bf16=False)) if args.refine_share > 0 else None
+    draft_end = tok(DRAFT_END, add_special_tokens=False).input_ids
+    rng = random.Random(args.seed)
+
+    def drafts_for(idx: list[int], share: float, rng: random.Random = rng) -> list[list[int]]:
+        """For about `share` of the rows a damaged draft of the row's sentence; nothing for the rest."""
+        chosen = [i for i in idx if lexicon is not None and rng.random() < share]
+        texts = [damage(lines[i], z_clean[i].float().numpy(), lexicon, rng) for i in chosen]
+        ids = dict(zip(chosen, tok(texts, add_special_tokens=False).input_ids if texts else [], strict=True))
+        return [ids[i][: cfg.max_tokens - 1] + draft_end if i in ids else [] for i in idx]
+
     autocast = torch.autocast(args.device.split(":")[0], torch.bfloat16, enabled=args.device != "cpu" or native_bf16())
     held = 512
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0, betas=(0.9, 0.98))
     print(f"{len(rows)} sentences, {sum(p.numel() for p in params) / 1e6:.1f}M trained parameters", flush=True)
 
-    def held_out_loss() -> float:
+    def held_out_loss(share: float = 0.0) -> float:
+        """Token loss on the held-out rows; with `share` 1, each given a draft (the same drafts each time)."""
         model.eval()
+        same = random.Random(0)
         total, count = 0.0, 0
         with torch.no_grad(), autocast:
             for i in range(0, held, 64):
-                loss, n = model.loss(z_clean[i : i + 64].to(args.device), rows[i : min(i + 64, held)])
+                idx = list(range(i, min(i + 64, held)))
+                loss, n = model.loss(z_clean[idx].to(args.device), [rows[j] for j in idx], drafts_for(idx, share, same))
                 total, count = total + loss.item(), count + n
+        if share == 0 and lexicon is not None:
+            print(f"held-out loss refining drafts: {held_out_loss(1.0):.3f}", flush=True)
         model.train()
         return total / count
 
     def batch_loss(idx: list[int], z: torch.Tensor) -> torch.Tensor:
         with autocast:
-            total, n = model.loss(z, [rows[i] for i in idx])
+            total, n = model.loss(z, [rows[i] for i in idx], drafts_for(idx, args.refine_share))
         return total / n
 
     # synthetic.txt holds the only reviews, emails, stories and opinions; drawing it more often

@@ -99,11 +99,15 @@ class MiniLMCodec:
             return self.encoder.encode(texts).numpy().astype(np.float32)
 
     def decode(self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0) -> list[list[str]]:
-        z = F.normalize(torch.as_tensor(np.asarray(vectors, dtype=np.float32)), dim=-1)
+        return self._decode(vectors, n, temperature, seed)
+
+    def _decode(self, vectors: np.ndarray, n: int, temperature: float, seed: int, **write) -> list[list[str]]:
+        """`decode`, with keywords for a subclass's `_write`."""
+        z = F.normalize(torch.as_tensor(np.asarray(vectors, dtype=np.float32)).reshape(-1, self.dim), dim=-1)
         per_row, temperatures = candidate_temperatures(len(z), n, temperature)
         generator = torch.Generator().manual_seed(seed)
         with self._decode_lock, torch.inference_mode():
-            texts = self._write(z.repeat_interleave(per_row, dim=0), temperatures, generator)
+            texts = self._write(z.repeat_interleave(per_row, dim=0), temperatures, generator, **write)
         return by_row(texts, per_row, n)
 
     def _write(self, z: torch.Tensor, temperatures: torch.Tensor, generator: torch.Generator) -> list[str]:

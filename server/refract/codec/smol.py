@@ -15,12 +15,13 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import torch
 from safetensors.torch import load, save_file
 
 from refract.codec.embedded import WEIGHTS_DIR
 from refract.codec.encoder import MiniLMCodec
-from refract.codec.smol_model import EOS_TOKEN, SmolDecoder, SmolDecoderConfig, load_smollm2, smollm2_gguf
+from refract.codec.smol_model import DRAFT_END, EOS_TOKEN, SmolDecoder, SmolDecoderConfig, load_smollm2, smollm2_gguf
 from refract.errors import CodecError
 
 SMOL_DIR = WEIGHTS_DIR / "smol"
@@ -55,10 +56,27 @@ class SmolCodec(MiniLMCodec):
         cached = cache_root() / f"smol-{digest}-{str(self.dtype).removeprefix('torch.')}"
         loaded = _load_cached(cached, cfg, adapter, self.dtype) or _build(cfg, adapter, self.dtype, cached)
         self.decoder, self.tokenizer = loaded
+        self._draft_end = self.tokenizer(DRAFT_END, add_special_tokens=False).input_ids
         self.fingerprint = f"smol-{self.encoder.fingerprint[:8]}-{digest}"
 
-    def _write(self, z: torch.Tensor, temperatures: torch.Tensor, generator: torch.Generator) -> list[str]:
-        ids = self.decoder.sample(z.to(self.dtype), self.decoder.cfg.max_tokens, temperatures, 0.9, generator)
+    @property
+    def refines(self) -> bool:
+        """Whether these adapters were trained to refine a draft (see `refine`)."""
+        return self.decoder.cfg.refines
+
+    def refine(self, vector: np.ndarray, draft: str, n: int = 4, temperature: float = 0.7, seed: int = 0) -> list[str]:
+        """n texts for one vector that the decoder writes after reading `draft`, a rough version
+        of it (the correction search's best): the greedy text first, then n - 1 sampled."""
+        if not self.refines:
+            raise CodecError("these SmolLM2 adapters were not trained to refine drafts")
+        ids = self.tokenizer(draft, add_special_tokens=False).input_ids[: self.decoder.cfg.max_tokens - 1]
+        return self._decode(vector, n, temperature, seed, draft=ids + self._draft_end)[0]
+
+    def _write(
+        self, z: torch.Tensor, temperatures: torch.Tensor, generator: torch.Generator, draft: list[int] | None = None
+    ) -> list[str]:
+        cfg = self.decoder.cfg
+        ids = self.decoder.sample(z.to(self.dtype), cfg.max_tokens, temperatures, 0.9, generator, draft=draft)
         return [t.strip() for t in self.tokenizer.batch_decode(ids, skip_special_tokens=True)]
 
 

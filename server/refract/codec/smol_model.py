@@ -28,6 +28,7 @@ from refract.codec.sampling import next_tokens
 from refract.errors import CodecError
 
 EOS_TOKEN = "<|endoftext|>"
+DRAFT_END = "\n"  # closes a draft; the sentence the vector holds follows
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class SmolDecoderConfig:
     prefix_hidden: int = 1152
     lora_rank: int = 8
     max_tokens: int = 48
+    refines: bool = False  # also trained to rewrite a draft given after the prefix (see `loss`)
 
 
 def smollm2_gguf() -> Path:
@@ -121,19 +123,29 @@ class SmolDecoder(nn.Module):
     def prefix(self, z: torch.Tensor) -> torch.Tensor:
         return self.to_prefix(z).view(z.shape[0], self.cfg.n_prefix, -1)
 
-    def loss(self, z: torch.Tensor, rows: list[list[int]]) -> tuple[torch.Tensor, int]:
-        """Summed cross-entropy of each row (token ids ending in EOS) given its latent, and the token count."""
-        b, n, k = len(rows), max(map(len, rows)), self.cfg.n_prefix
+    def loss(
+        self, z: torch.Tensor, rows: list[list[int]], drafts: list[list[int]] | None = None
+    ) -> tuple[torch.Tensor, int]:
+        """Summed cross-entropy of each row (token ids ending in EOS) given its latent, and the token count.
+
+        `drafts` (token ids ending in DRAFT_END, or empty): text the decoder reads between the prefix
+        and the row, unscored. With a draft of the sentence in it, the decoder learns to refine:
+        keep the draft's words the vector holds, drop the rest, and put them in order.
+        """
+        drafts = drafts or [[] for _ in rows]
+        full = [d + r for d, r in zip(drafts, rows, strict=True)]
+        b, n, k = len(full), max(map(len, full)), self.cfg.n_prefix
         ids = torch.full((b, n), self.eos, dtype=torch.long, device=z.device)
         mask = torch.zeros(b, k + n, dtype=torch.long, device=z.device)
-        for i, row in enumerate(rows):
+        scored = torch.zeros(b, n, dtype=torch.bool, device=z.device)
+        for i, (draft, row) in enumerate(zip(drafts, full, strict=True)):
             ids[i, : len(row)] = torch.tensor(row)
             mask[i, : k + len(row)] = 1
+            scored[i, len(draft) : len(row)] = True
         x = torch.cat([self.prefix(z), self.lm.get_input_embeddings()(ids[:, :-1])], dim=1)
         hidden = self.lm.model(inputs_embeds=x, attention_mask=mask[:, :-1]).last_hidden_state[:, k - 1 :]
-        valid = mask[:, k:].bool()
-        logits = self.lm.lm_head(hidden[valid])  # only real positions: the 49k-way head is the costly part
-        return F.cross_entropy(logits.float(), ids[valid], reduction="sum"), int(valid.sum())
+        logits = self.lm.lm_head(hidden[scored])  # only scored positions: the 49k-way head is the costly part
+        return F.cross_entropy(logits.float(), ids[scored], reduction="sum"), int(scored.sum())
 
     @torch.no_grad()
     def sample(
@@ -144,12 +156,19 @@ class SmolDecoder(nn.Module):
         top_p: float,
         generator: torch.Generator,
         no_repeat: int = 3,
+        draft: list[int] | None = None,
     ) -> list[list[int]]:
         """One token sequence per latent (EOS left off), at its row's temperature (0: greedy).
 
-        Every row has the same prefix length, so the key/value cache needs no padding mask.
+        `draft` (ids ending in DRAFT_END): the same draft for every row, read after the prefix, for
+        adapters trained to refine. Every row has the same prefix length, so the key/value cache
+        needs no padding mask.
         """
-        out = self.lm(inputs_embeds=self.prefix(z), use_cache=True)
+        x = self.prefix(z)
+        if draft:
+            drafted = self.lm.get_input_embeddings()(torch.tensor(draft, device=z.device))
+            x = torch.cat([x, drafted.to(x.dtype).expand(z.shape[0], -1, -1)], dim=1)
+        out = self.lm(inputs_embeds=x, use_cache=True)
         rows: list[list[int]] = [[] for _ in range(z.shape[0])]
         done = torch.zeros(z.shape[0], dtype=torch.bool, device=z.device)
         for _ in range(min(max_new, self.cfg.max_tokens)):
