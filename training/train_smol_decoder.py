@@ -88,8 +88,8 @@ def main() -> None:
     def drafts_for(idx: list[int], share: float, rng: random.Random = rng) -> list[list[int]]:
         """For about `share` of the rows a damaged draft of the row's sentence; nothing for the rest."""
         chosen = [i for i in idx if lexicon is not None and rng.random() < share]
-        texts = [damage(lines[i], z_clean[i].float().numpy(), lexicon, rng) for i in chosen]
-        ids = dict(zip(chosen, tok(texts, add_special_tokens=False).input_ids if texts else [], strict=True))
+        damaged = [damage(lines[i], z_clean[i].float().numpy(), lexicon, rng) for i in chosen]
+        ids = dict(zip(chosen, tok(damaged, add_special_tokens=False).input_ids if damaged else [], strict=True))
         return [ids[i][: cfg.max_tokens - 1] + draft_end if i in ids else [] for i in idx]
 
     autocast = torch.autocast(args.device.split(":")[0], torch.bfloat16, enabled=args.device != "cpu" or native_bf16())
