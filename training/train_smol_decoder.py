@@ -28,7 +28,7 @@ from safetensors.torch import load_file, save_file
 from train_codec import latents, length_order, train_for
 
 from refract.codec.encoder import MiniLMCodec, native_bf16
-from refract.codec.smol_model import DRAFT_END, EOS_TOKEN, SmolDecoder, SmolDecoderConfig, load_smollm2
+from refract.codec.smol_model import EOS_TOKEN, SmolDecoder, SmolDecoderConfig, draft_ids, load_smollm2
 from refract.space.lexicon import load_lexicon
 
 OUT = Path(__file__).resolve().parents[1] / "server/refract/codec/weights/smol"
@@ -82,22 +82,21 @@ def main() -> None:
 
     z_clean, z_noisy = latents(files, len(rows))
     lexicon = load_lexicon(MiniLMCodec(bf16=False)) if args.refine_share > 0 else None
-    draft_end = tok(DRAFT_END, add_special_tokens=False).input_ids
     rng = random.Random(args.seed)
 
     def drafts_for(idx: list[int], share: float, rng: random.Random = rng) -> list[list[int]]:
         """For about `share` of the rows a damaged draft of the row's sentence; nothing for the rest."""
         chosen = [i for i in idx if lexicon is not None and rng.random() < share]
         damaged = [damage(lines[i], z_clean[i].float().numpy(), lexicon, rng) for i in chosen]
-        ids = dict(zip(chosen, tok(damaged, add_special_tokens=False).input_ids if damaged else [], strict=True))
-        return [ids[i][: cfg.max_tokens - 1] + draft_end if i in ids else [] for i in idx]
+        ids = dict(zip(chosen, draft_ids(tok, damaged, cfg.max_tokens) if damaged else [], strict=True))
+        return [ids.get(i, []) for i in idx]
 
     autocast = torch.autocast(args.device.split(":")[0], torch.bfloat16, enabled=args.device != "cpu" or native_bf16())
     held = 512
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0, betas=(0.9, 0.98))
     print(f"{len(rows)} sentences, {sum(p.numel() for p in params) / 1e6:.1f}M trained parameters", flush=True)
 
-    def held_out_loss(share: float = 0.0) -> float:
+    def loss_on_held(share: float) -> float:
         """Token loss on the held-out rows; with `share` 1, each given a draft (the same drafts each time)."""
         model.eval()
         same = random.Random(0)
@@ -107,10 +106,13 @@ def main() -> None:
                 idx = list(range(i, min(i + 64, held)))
                 loss, n = model.loss(z_clean[idx].to(args.device), [rows[j] for j in idx], drafts_for(idx, share, same))
                 total, count = total + loss.item(), count + n
-        if share == 0 and lexicon is not None:
-            print(f"held-out loss refining drafts: {held_out_loss(1.0):.3f}", flush=True)
         model.train()
         return total / count
+
+    def held_out_loss() -> float:
+        if lexicon is not None:
+            print(f"held-out loss refining drafts: {loss_on_held(1.0):.3f}", flush=True)
+        return loss_on_held(0.0)
 
     def batch_loss(idx: list[int], z: torch.Tensor) -> torch.Tensor:
         with autocast:

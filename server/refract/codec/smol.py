@@ -21,7 +21,14 @@ from safetensors.torch import load, save_file
 
 from refract.codec.embedded import WEIGHTS_DIR
 from refract.codec.encoder import MiniLMCodec
-from refract.codec.smol_model import DRAFT_END, EOS_TOKEN, SmolDecoder, SmolDecoderConfig, load_smollm2, smollm2_gguf
+from refract.codec.smol_model import (
+    EOS_TOKEN,
+    SmolDecoder,
+    SmolDecoderConfig,
+    draft_ids,
+    load_smollm2,
+    smollm2_gguf,
+)
 from refract.errors import CodecError
 
 SMOL_DIR = WEIGHTS_DIR / "smol"
@@ -56,7 +63,6 @@ class SmolCodec(MiniLMCodec):
         cached = cache_root() / f"smol-{digest}-{str(self.dtype).removeprefix('torch.')}"
         loaded = _load_cached(cached, cfg, adapter, self.dtype) or _build(cfg, adapter, self.dtype, cached)
         self.decoder, self.tokenizer = loaded
-        self._draft_end = self.tokenizer(DRAFT_END, add_special_tokens=False).input_ids
         self.fingerprint = f"smol-{self.encoder.fingerprint[:8]}-{digest}"
 
     @property
@@ -69,8 +75,8 @@ class SmolCodec(MiniLMCodec):
         of it (the correction search's best): the greedy text first, then n - 1 sampled."""
         if not self.refines:
             raise CodecError("these SmolLM2 adapters were not trained to refine drafts")
-        ids = self.tokenizer(draft, add_special_tokens=False).input_ids[: self.decoder.cfg.max_tokens - 1]
-        return self._decode(vector, n, temperature, seed, draft=ids + self._draft_end)[0]
+        ids = draft_ids(self.tokenizer, [draft], self.decoder.cfg.max_tokens)[0]
+        return self._decode(vector, n, temperature, seed, draft=ids)[0]
 
     def _write(
         self, z: torch.Tensor, temperatures: torch.Tensor, generator: torch.Generator, draft: list[int] | None = None

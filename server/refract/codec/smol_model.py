@@ -62,6 +62,13 @@ def load_smollm2():  # -> (LlamaForCausalLM, tokenizer)
     return model.eval(), tokenizer
 
 
+def draft_ids(tokenizer, texts: list[str], max_tokens: int) -> list[list[int]]:
+    """Drafts as the decoder reads them, in training and at inference: each text's tokens (at most
+    max_tokens - 1), then DRAFT_END."""
+    end = tokenizer(DRAFT_END, add_special_tokens=False).input_ids
+    return [ids[: max_tokens - 1] + end for ids in tokenizer(texts, add_special_tokens=False).input_ids]
+
+
 class LoRALinear(nn.Module):
     """A frozen projection plus a trained low-rank update: W x + B A x (B starts at zero)."""
 
