@@ -80,3 +80,46 @@ def test_bf16_encoding_stays_beside_float32():
     gap = float((fp32 - bf16).norm(dim=-1).max())
     one_word = float((fp32[1] - fp32[2]).norm())
     assert gap < 0.1 * one_word, (gap, one_word)
+
+
+def _encoder_adapter(rank: int, scale: float) -> bytes:
+    """A LoRA adapter for MiniLM as training writes one, its B matrices drawn at `scale` (0: no update)."""
+    from safetensors.torch import save
+
+    from refract.codec.encoder import SentenceEncoder, encoder_projections, minilm_path
+    from refract.codec.lora import add_lora
+
+    model = SentenceEncoder(minilm_path(), bf16=False).model
+    add_lora(encoder_projections(model), rank)
+    generator = torch.Generator().manual_seed(0)
+    return save(
+        {
+            name: scale * torch.randn(t.shape, generator=generator) if name.endswith(".b") else t
+            for name, t in model.state_dict().items()
+            if name.endswith((".a", ".b"))
+        }
+    )
+
+
+def test_an_encoder_adapter_is_folded_into_minilm():
+    from refract.codec.encoder import SentenceEncoder, minilm_path
+
+    plain = SentenceEncoder(minilm_path(), bf16=False)
+    still, moved = (SentenceEncoder(minilm_path(), bf16=False, adapter=_encoder_adapter(4, s)) for s in (0.0, 0.02))
+    base = plain.encode(SENTENCES)
+    assert torch.allclose(still.encode(SENTENCES), base, atol=1e-5)  # B = 0: the same map
+    cosine = (moved.encode(SENTENCES) * base).sum(-1)
+    assert bool((cosine < 0.9999).all()) and bool((cosine > 0.5).all()), cosine
+    assert plain.adapter_hash == "" and len(moved.adapter_hash) == 16 and moved.adapter_hash != still.adapter_hash
+
+
+def test_an_encoder_adapter_that_does_not_fit_is_a_clear_error():
+    from safetensors.torch import save
+
+    from refract.codec.encoder import SentenceEncoder, minilm_path
+    from refract.errors import CodecError
+
+    bad = {"encoder.layer.0.attention.self.query.a": torch.zeros(4, 7), "encoder.layer.0.evil.b": torch.zeros(2)}
+    for adapter in (save(bad), b"not a safetensors file"):
+        with pytest.raises(CodecError, match="encoder adapter"):
+            SentenceEncoder(minilm_path(), bf16=False, adapter=adapter)

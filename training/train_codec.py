@@ -56,7 +56,7 @@ def make_batch(rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
 
 def perturb(z: torch.Tensor, sigma: float) -> torch.Tensor:
     """Gaussian noise of random size per row, back onto the unit sphere: edited vectors land off the data."""
-    scale = torch.rand(z.shape[0], 1) * sigma
+    scale = torch.rand(z.shape[0], 1, device=z.device) * sigma
     return F.normalize(z + scale * torch.randn_like(z) / math.sqrt(z.shape[1]), dim=-1)
 
 
@@ -89,11 +89,17 @@ def length_order(
     return torch.tensor([order[j] for j in sorted(range(len(order)), key=lambda j: (lengths[order[j]], tie[j]))])
 
 
+def stored_latents(
+    z: tuple[torch.Tensor, torch.Tensor], idx: list[int], noisy: torch.Tensor, sigma: float
+) -> torch.Tensor:
+    """The rows' clean or word-dropped vectors (`noisy`), perturbed: a batch's latents."""
+    return perturb(torch.where(noisy[:, None], z[1][idx], z[0][idx]), sigma)
+
+
 def train_for(
     args: argparse.Namespace,
     opt: torch.optim.Optimizer,
     by_length: torch.Tensor,
-    z: tuple[torch.Tensor, torch.Tensor],
     batch_loss: Callable[[list[int], torch.Tensor], torch.Tensor],
     held_out_loss: Callable[[], float],
     save_record: Callable[[dict], None],
@@ -102,9 +108,10 @@ def train_for(
     """The time-budgeted loop both decoders train with.
 
     A batch is a window of length-sorted sentences (`by_length`: little padding, about half the
-    cost per step); each latent is clean or from a word-dropped copy (args.noisy_share), then
-    perturbed (args.sigma), as in DAAE. Every args.save_every minutes and at the end,
-    `save_record` gets the run's record (steps, held-out loss now and at the start, settings).
+    cost per step); `batch_loss(rows, noisy)` gets which rows take the vector of a word-dropped
+    copy (args.noisy_share), as in DAAE, and perturbs the latents (`perturb`). A parameter group's
+    "scale" sets its learning rate relative to the schedule. Every args.save_every minutes and at
+    the end, `save_record` gets the run's record (steps, held-out loss now and at the start, settings).
     """
     settings = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
     start_loss = round(held_out_loss(), 4)
@@ -123,12 +130,10 @@ def train_for(
     while (frac := (time.time() - start) / (args.minutes * 60)) < 1:
         lr = learning_rate(args.lr, step, frac, warmup)
         for group in opt.param_groups:
-            group["lr"] = lr
+            group["lr"] = lr * group.get("scale", 1.0)
         first = int(torch.randint(0, len(by_length) - args.batch, (1,), generator=gen))
         idx = by_length[first : first + args.batch]
-        use_noisy = torch.rand(args.batch, 1, generator=gen) < args.noisy_share
-        latent = perturb(torch.where(use_noisy, z[1][idx], z[0][idx]), args.sigma).to(args.device)
-        loss = batch_loss(idx.tolist(), latent)
+        loss = batch_loss(idx.tolist(), torch.rand(args.batch, generator=gen) < args.noisy_share)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -139,7 +144,7 @@ def train_for(
         if time.time() - last_save > args.save_every * 60:
             last_save = time.time()
             checkpoint(step)
-    checkpoint(step, sentences=len(z[0]))
+    checkpoint(step)
 
 
 def save(model: LatentDecoder, meta: dict, history: list[dict], out: Path) -> None:
@@ -206,15 +211,16 @@ def main() -> None:
         model.train()
         return loss
 
-    def batch_loss(idx: list[int], z: torch.Tensor) -> torch.Tensor:
+    def batch_loss(idx: list[int], noisy: torch.Tensor) -> torch.Tensor:
         inputs, targets = (t.to(args.device) for t in make_batch([rows[i] for i in idx]))
+        z = stored_latents((z_clean, z_noisy), idx, noisy, args.sigma).to(args.device)
         with autocast:
             logits = model(z, inputs)
         return F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(), ignore_index=PAD)
 
     by_length = length_order([len(r) for r in rows], held, seed=args.seed)
-    save_record = lambda record: save(model, record, history, args.out)  # noqa: E731
-    train_for(args, opt, by_length, (z_clean, z_noisy), batch_loss, held_out_loss, save_record, warmup=300)
+    save_record = lambda record: save(model, {**record, "sentences": len(rows)}, history, args.out)  # noqa: E731
+    train_for(args, opt, by_length, batch_loss, held_out_loss, save_record, warmup=300)
 
 
 if __name__ == "__main__":

