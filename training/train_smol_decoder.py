@@ -45,21 +45,17 @@ from refract.space.lexicon import load_lexicon
 OUT = Path(__file__).resolve().parents[1] / "server/refract/codec/weights/smol"
 
 
-def lora_state(module: torch.nn.Module) -> dict[str, torch.Tensor]:
-    """A module's LoRA matrices, in fp16 on the CPU: what ships."""
-    return {
-        k: v.detach().to("cpu", torch.float16).contiguous()
-        for k, v in module.state_dict().items()
-        if k.endswith((".a", ".b"))
-    }
+def fp16(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Trained tensors as they ship: fp16, on the CPU."""
+    return {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in state.items()}
 
 
 def save(model: SmolDecoder, encoder: torch.nn.Module | None, record: dict, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in model.adapter_state().items()}
-    save_file(state, str(out / "adapter.safetensors"))
-    if encoder is not None:
-        save_file(lora_state(encoder), str(out / "encoder.safetensors"))
+    save_file(fp16(model.adapter_state()), str(out / "adapter.safetensors"))
+    if encoder is not None:  # its LoRA matrices only
+        lora = {k: v for k, v in encoder.state_dict().items() if k.endswith((".a", ".b"))}
+        save_file(fp16(lora), str(out / "encoder.safetensors"))
     (out / "adapter.json").write_text(json.dumps({"config": asdict(model.cfg), "training": record}, indent=2))
 
 
@@ -92,7 +88,7 @@ def main() -> None:
         "--train-encoder", action="store_true", help="train a LoRA adapter of MiniLM too (always, when resuming one)"
     )
     p.add_argument("--encoder-rank", type=int, default=16, help="of a new encoder adapter")
-    p.add_argument("--encoder-lr-scale", type=float, default=2.0, help="its learning rate relative to --lr")
+    p.add_argument("--encoder-lr-scale", type=float, default=3.0, help="its learning rate relative to --lr")
     p.add_argument("--tether", type=float, default=5.0, help="weight of 1 - cos(vector, MiniLM's own vector)")
     p.add_argument("--resume", action="store_true", help="start from the adapters in --out (fresh schedule)")
     p.add_argument("--out", type=Path, default=OUT)
