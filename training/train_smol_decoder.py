@@ -115,10 +115,9 @@ def main() -> None:
     encoder = None
     # Adapters trained with an encoder adapter read its vectors, not MiniLM's: continuing them
     # without it would teach the decoder the other space.
-    if args.train_encoder or (args.resume and (args.out / "encoder.safetensors").is_file()):
-        encoder = trainable_encoder(
-            args.encoder_rank, args.out / "encoder.safetensors" if args.resume else None, args.device
-        )
+    resumed_encoder = args.out / "encoder.safetensors" if args.resume else None
+    if args.train_encoder or (resumed_encoder is not None and resumed_encoder.is_file()):
+        encoder = trainable_encoder(args.encoder_rank, resumed_encoder, args.device)
         encoder_params = [p for p in encoder.model.parameters() if p.requires_grad]
 
     files = [CORPUS / name for name in CORPUS_FILES]
@@ -155,27 +154,29 @@ def main() -> None:
     def clean_vectors(idx: list[int]) -> torch.Tensor:
         return z_clean[idx].to(args.device) if encoder is None else encode([lines[i] for i in idx])
 
-    def loss_on_held(share: float) -> float:
-        """Token loss on the held-out rows; with `share` 1, each given a draft (the same drafts each time)."""
+    def loss_on_held(z: torch.Tensor, share: float) -> float:
+        """Token loss on the held-out rows given their vectors; with `share` 1, each given a draft
+        (the same drafts each time)."""
         model.eval()
         same = random.Random(0)
-        total, count, cosines = 0.0, 0, []
+        total, count = 0.0, 0
         with torch.no_grad(), autocast:
             for i in range(0, held, 64):
                 idx = list(range(i, min(i + 64, held)))
-                z = clean_vectors(idx)
-                loss, n = model.loss(z, [rows[j] for j in idx], drafts_for(idx, share, same))
+                loss, n = model.loss(z[i : i + 64], [rows[j] for j in idx], drafts_for(idx, share, same))
                 total, count = total + loss.item(), count + n
-                cosines.append((z.float().cpu() * z_clean[idx]).sum(-1))
         model.train()
-        if encoder is not None:
-            print(f"held-out cosine to MiniLM's own vectors: {torch.cat(cosines).mean():.4f}", flush=True)
         return total / count
 
     def held_out_loss() -> float:
+        with torch.no_grad():  # the held-out vectors once per checkpoint, for both losses
+            z = torch.cat([clean_vectors(list(range(i, min(i + 64, held)))) for i in range(0, held, 64)])
+        if encoder is not None:
+            cosine = (z.float().cpu() * z_clean[:held]).sum(-1).mean()
+            print(f"held-out cosine to MiniLM's own vectors: {cosine:.4f}", flush=True)
         if lexicon is not None:
-            print(f"held-out loss refining drafts: {loss_on_held(1.0):.3f}", flush=True)
-        return loss_on_held(0.0)
+            print(f"held-out loss refining drafts: {loss_on_held(z, 1.0):.3f}", flush=True)
+        return loss_on_held(z, 0.0)
 
     def batch_loss(idx: list[int], noisy: torch.Tensor) -> torch.Tensor:
         tether = torch.zeros(())

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from safetensors.torch import load
 
 from refract.codec.lora import Projection, add_lora, merge_lora
 from refract.codec.sampling import by_row, candidate_temperatures
@@ -107,8 +108,6 @@ class SentenceEncoder:
         self.fingerprint = hashlib.sha256((path / "model.safetensors").read_bytes()).hexdigest()[:16]
         self.adapter_hash = ""
         if adapter is not None:
-            from safetensors.torch import load
-
             try:
                 tensors = load(adapter)
             except Exception as e:
