@@ -1,13 +1,13 @@
 """How far a codec's encoder adapter moves MiniLM's space, and whether the space's tools still read it.
 
-The smol codec may ship a LoRA adapter of MiniLM trained with its decoder (tethered to MiniLM's own
-vectors) and keeps MiniLM's axes, features and lexicon. This compares, on the dev sentences, the
+The embedded and smol codecs ship a LoRA adapter of MiniLM trained with their decoders (tethered to
+MiniLM's own vectors) and keep MiniLM's axes, features and lexicon. This compares, on the dev sentences, the
 plain encoder with the adapted one (both float32): the cosine between a sentence's two vectors,
 how well the similarities between sentences agree, each axis's readout (each encoder with the
 axis fitted on its own vectors of the example pairs, as a codec fits them) and the sparse
 features a hover would show.
 
-    python benchmarks/encoder_adapter.py [--weights server/refract/codec/weights/smol]
+    python benchmarks/encoder_adapter.py [--weights server/refract/codec/weights/smol]   # default: the embedded codec's
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ import numpy as np
 from devset import load_dev
 from scipy.stats import spearmanr
 
+from refract.codec.embedded import WEIGHTS_DIR
 from refract.codec.encoder import SentenceEncoder, minilm_path
-from refract.codec.smol import SMOL_DIR
 from refract.space import AXES, fit_axis, load_pairs
 from refract.space.features import MIN_CONFIDENCE, FeatureSet
 
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("--weights", type=Path, default=SMOL_DIR, help="folder holding encoder.safetensors")
+    p.add_argument("--weights", type=Path, default=WEIGHTS_DIR, help="folder holding encoder.safetensors")
     args = p.parse_args()
     adapter = (args.weights / "encoder.safetensors").read_bytes()
     plain = SentenceEncoder(minilm_path(), bf16=False)

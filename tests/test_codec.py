@@ -123,3 +123,18 @@ def test_an_encoder_adapter_that_does_not_fit_is_a_clear_error():
     for adapter in (save(bad), b"not a safetensors file"):
         with pytest.raises(CodecError, match="encoder adapter"):
             SentenceEncoder(minilm_path(), bf16=False, adapter=adapter)
+
+
+def test_the_embedded_encoder_adapter_reads_sentences_a_little_differently_in_minilm_space(tmp_path, codec):
+    import shutil
+
+    from refract.codec.embedded import WEIGHTS_DIR, EmbeddedCodec
+    from refract.codec.encoder import SentenceEncoder, minilm_path
+
+    plain = SentenceEncoder(minilm_path(), bf16=codec.encoder.bf16).encode(SENTENCES).numpy()
+    cosine = (codec.encode(SENTENCES) * plain).sum(-1)
+    assert bool((cosine > 0.95).all()) and bool((cosine < 0.9999).all()), cosine  # tethered, not frozen
+    without = tmp_path / "weights"
+    shutil.copytree(WEIGHTS_DIR, without, ignore=shutil.ignore_patterns("smol", "encoder.safetensors"))
+    bare = EmbeddedCodec(without)  # without its adapter the codec encodes with MiniLM as it is
+    assert np.allclose(bare.encode(SENTENCES), plain, atol=1e-5) and bare.fingerprint != codec.fingerprint

@@ -1,17 +1,22 @@
-"""The decoders' training loop: which rows a run draws its length-sorted windows from."""
+"""The decoders' training loop: which rows a run draws its length-sorted windows from, and where
+a batch's vectors come from."""
 
 from __future__ import annotations
 
 import random
 import sys
+from argparse import Namespace
 from collections import Counter
 from pathlib import Path
+
+import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
 
 from drafts import damage  # noqa: E402  (scripts, not part of the package)
-from train_codec import length_order  # noqa: E402
+from train_codec import BatchVectors, length_order  # noqa: E402
 
+from refract.codec.encoder import SentenceEncoder, minilm_path  # noqa: E402
 from refract.revise import tokens_of  # noqa: E402
 from refract.space.lexicon import load_lexicon  # noqa: E402
 
@@ -46,3 +51,22 @@ def test_drafts_keep_some_words_and_swap_in_words_of_the_same_topic(codec) -> No
     donors = {w for words in lexicon.toward(z, 8).values() for w in words}
     new = {t.lower() for d in drafts for t in tokens_of(d)} - source
     assert new and new <= donors  # every word not in the sentence is one pointing toward its vector
+
+
+def test_an_encoder_trained_along_starts_at_minilm_and_learns_through_the_tether() -> None:
+    lines = [SENTENCE, "I loved the soup, but the bread was stale.", "Please send the invoice by Friday."]
+    z = SentenceEncoder(minilm_path(), bf16=False).encode(lines)
+    args = Namespace(
+        seed=0, device="cpu", sigma=0.0, train_encoder=True, encoder_rank=4, encoder_lr_scale=3.0, tether=5.0
+    )
+    vectors = BatchVectors(args, lines, (z, z), resume=None)
+    assert torch.allclose(vectors.held_out(3), z, atol=0.02)  # a new adapter (B = 0) is MiniLM itself
+    fresh, tether = vectors.batch([0, 1, 2], torch.tensor([False, True, False]))
+    assert fresh.shape == (3, 384) and torch.allclose(fresh.norm(dim=-1), torch.ones(3), atol=1e-4)
+    assert tether.item() < 0.05  # the clean rows are still at MiniLM's vectors
+    (fresh[:, 0].sum() + tether).backward()
+    [group] = vectors.param_groups()
+    assert group["scale"] == 3.0 and len(group["params"]) == 2 * 6 * 6  # A and B beside 6 projections of 6 blocks
+    named = dict(vectors.encoder.model.named_parameters())
+    assert all(named[n].grad.abs().sum() > 0 for n in named if n.endswith(".b"))  # B first: A's gradient is B-scaled
+    assert not any(p.requires_grad for n, p in named.items() if not n.endswith((".a", ".b")))

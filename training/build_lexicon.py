@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import save_file
 
-from refract.codec.embedded import EmbeddedCodec
+from refract.codec.encoder import MiniLMCodec
 from refract.revise import tokens_of
 from refract.slots import SLOT_WORDS
 from refract.space.lexicon import LEXICON_FILES, Lexicon
@@ -226,7 +226,9 @@ def main() -> None:
     for word in sorted(inserted - have):  # rarer in the corpus, but words revise inserts
         if tags := tags_of(word, lemmas, exceptions):
             rows.append((word, tags, counts[word]))
-    codec = EmbeddedCodec(bf16=False)  # stored vectors: the same on every CPU
+    # MiniLM's own vectors, in float32: the same on every CPU, and the space every MiniLM codec's
+    # adapter is tethered to.
+    codec = MiniLMCodec(bf16=False)
     words = [w for w, _, _ in rows]
     vectors = np.concatenate([codec.encode(words[i : i + 256]) for i in range(0, len(words), 256)])
     lexicon = Lexicon(words, [tuple(t) for _, t, _ in rows], vectors, frozenset(FUNCTION_WORDS), {}, np.zeros(0))

@@ -1,4 +1,4 @@
-"""Train the embedded codec's LatentDecoder on frozen MiniLM embeddings.
+"""Train the embedded codec's LatentDecoder on MiniLM embeddings.
 
 Run build_corpus.py and prepare_codec_data.py first. Training is time-budgeted (cosine learning
 rate over --minutes) so the same script fits a CPU session or a GPU lease; it checkpoints to
@@ -7,6 +7,12 @@ the shipped weights folder every --save-every minutes, so an interrupted run sti
     python training/train_codec.py --minutes 92
     python training/train_codec.py --resume --minutes 30 --lr 5e-4   # continue from the shipped weights
     python training/train_codec.py --resume --out runs/candidate     # ... into a folder to compare first
+    python training/train_codec.py --resume --train-encoder --out runs/candidate  # MiniLM learns along
+
+MiniLM stays frozen (its stored vectors are read) unless --train-encoder trains a LoRA adapter of
+it along (always, when the resumed weights have one), tethered to MiniLM's own vectors so the
+space's features and directions still apply; then the vectors are encoded afresh each step, and
+the adapter is saved as encoder.safetensors beside the decoder.
 
 It trains on every file in prepare_codec_data.CORPUS_FILES together; the first 512 lines of
 train.txt are held out. Every run records the held-out loss it starts from, because a
@@ -20,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 import shutil
 import time
 from collections.abc import Callable
@@ -29,12 +36,13 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from prepare_codec_data import CORPUS, CORPUS_FILES, vector_file
+from prepare_codec_data import CORPUS, CORPUS_FILES, vector_file, word_dropout
 from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
 
 from refract.codec.embedded import BOS, EOS, PAD, WEIGHTS_DIR
-from refract.codec.encoder import native_bf16
+from refract.codec.encoder import SentenceEncoder, adapter_rank, encoder_projections, minilm_path, native_bf16, pooled
+from refract.codec.lora import add_lora
 from refract.codec.model import DecoderConfig, LatentDecoder
 
 
@@ -96,6 +104,95 @@ def stored_latents(
     return perturb(torch.where(noisy[:, None], z[1][idx], z[0][idx]), sigma)
 
 
+def fp16(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Trained tensors as they ship: fp16, on the CPU."""
+    return {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in state.items()}
+
+
+def add_encoder_options(p: argparse.ArgumentParser) -> None:
+    """The options of training MiniLM along (both decoders' scripts)."""
+    p.add_argument(
+        "--train-encoder", action="store_true", help="train a LoRA adapter of MiniLM too (always, when resuming one)"
+    )
+    p.add_argument("--encoder-rank", type=int, default=16, help="of a new encoder adapter")
+    p.add_argument("--encoder-lr-scale", type=float, default=3.0, help="its learning rate relative to --lr")
+    p.add_argument("--tether", type=float, default=5.0, help="weight of 1 - cos(vector, MiniLM's own vector)")
+
+
+def trainable_encoder(rank: int, resume: Path | None, device: str) -> SentenceEncoder:
+    """MiniLM with a LoRA adapter to train: a new one of `rank`, or `resume` (an encoder.safetensors) if it exists."""
+    encoder = SentenceEncoder(minilm_path(), bf16=False, device=device)
+    for p in encoder.model.parameters():
+        p.requires_grad_(False)
+    state = load_file(str(resume)) if resume is not None and resume.is_file() else {}
+    add_lora(encoder_projections(encoder.model), adapter_rank(state) if state else rank)
+    encoder.model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+    encoder.model.to(device)  # new LoRA matrices on the device too; eval mode (no dropout), as at inference
+    return encoder
+
+
+class BatchVectors:
+    """Where a batch's vectors come from: MiniLM's stored ones, or an encoder adapter trained along.
+
+    An encoder adapter is trained when args.train_encoder, and always when `resume` (its file)
+    exists: a decoder trained on an adapter's vectors would otherwise be taught the other space.
+    """
+
+    def __init__(
+        self, args: argparse.Namespace, lines: list[str], z: tuple[torch.Tensor, torch.Tensor], resume: Path | None
+    ) -> None:
+        self.args, self.lines, self.z = args, lines, z
+        self.rng = random.Random(args.seed)
+        self.autocast = torch.autocast(
+            args.device.split(":")[0], torch.bfloat16, enabled=args.device != "cpu" or native_bf16()
+        )
+        self.encoder = None
+        if args.train_encoder or (resume is not None and resume.is_file()):
+            self.encoder = trainable_encoder(args.encoder_rank, resume, args.device)
+
+    def param_groups(self) -> list[dict]:
+        """The encoder adapter's optimiser group (learning rate scaled), if it trains."""
+        if self.encoder is None:
+            return []
+        params = [p for p in self.encoder.model.parameters() if p.requires_grad]
+        return [{"params": params, "scale": self.args.encoder_lr_scale}]
+
+    def encode(self, texts: list[str]) -> torch.Tensor:
+        """The vectors of texts from the encoder being trained (with gradients where enabled)."""
+        assert self.encoder is not None
+        with self.autocast:
+            return pooled(self.encoder.model, self.encoder.tokenize(texts))
+
+    @torch.no_grad()
+    def held_out(self, count: int) -> torch.Tensor:
+        """The clean vectors of the first `count` rows, unperturbed (prints their cosine to MiniLM's)."""
+        if self.encoder is None:
+            return self.z[0][:count].to(self.args.device)
+        z = torch.cat([self.encode(self.lines[i : min(i + 64, count)]) for i in range(0, count, 64)]).float()
+        print(f"held-out cosine to MiniLM's own vectors: {(z.cpu() * self.z[0][:count]).sum(-1).mean():.4f}")
+        return z
+
+    def batch(self, idx: list[int], noisy: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The rows' perturbed vectors, from a word-dropped copy where `noisy`; and the tether loss
+        (zero when MiniLM is frozen)."""
+        if self.encoder is None:
+            return stored_latents(self.z, idx, noisy, self.args.sigma).to(self.args.device), torch.zeros(())
+        # The word-dropped copies are drawn afresh; the tether holds the clean rows to MiniLM's vectors,
+        # so the features, directions and lexicon of its space still apply.
+        drops = noisy.tolist()
+        texts = [word_dropout(self.lines[i], self.rng) if d else self.lines[i] for i, d in zip(idx, drops, strict=True)]
+        fresh = self.encode(texts)
+        clean = ~noisy.to(self.args.device)
+        cosine = (fresh[clean] * self.z[0][idx].to(self.args.device)[clean]).sum(-1)
+        return perturb(fresh, self.args.sigma), self.args.tether * (1 - cosine).sum() / len(idx)
+
+    def save(self, out: Path) -> None:
+        """The encoder adapter's LoRA matrices as out/encoder.safetensors, if it trains."""
+        if self.encoder is not None:
+            lora = {k: v for k, v in self.encoder.model.state_dict().items() if k.endswith((".a", ".b"))}
+            save_file(fp16(lora), str(out / "encoder.safetensors"))
+
+
 def train_for(
     args: argparse.Namespace,
     opt: torch.optim.Optimizer,
@@ -147,10 +244,10 @@ def train_for(
     checkpoint(step)
 
 
-def save(model: LatentDecoder, meta: dict, history: list[dict], out: Path) -> None:
+def save(model: LatentDecoder, vectors: BatchVectors, meta: dict, history: list[dict], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in model.state_dict().items()}
-    save_file(state, str(out / "decoder.safetensors"))
+    save_file(fp16(model.state_dict()), str(out / "decoder.safetensors"))
+    vectors.save(out)
     record = {"config": model.cfg.to_dict(), "training": meta, "history": history}
     (out / "decoder.json").write_text(json.dumps(record, indent=2))
     if out != WEIGHTS_DIR:  # a candidate folder is a complete codec: benchmarks load it as it is
@@ -170,6 +267,7 @@ def main() -> None:
     p.add_argument("--dropout", type=float, default=0.1, help="the first run, without it, over-fitted")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0, help="batch order; give a resumed run a new one to see new windows")
+    add_encoder_options(p)
     p.add_argument("--resume", action="store_true", help="start from the shipped weights (fresh schedule)")
     p.add_argument("--out", type=Path, default=WEIGHTS_DIR, help="folder to save to (default: the shipped weights)")
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -190,36 +288,37 @@ def main() -> None:
     cfg = replace(cfg, dropout=args.dropout)
     rows = tokenize(tok, lines, cfg.max_tokens)
 
-    z_clean, z_noisy = latents(files, len(rows))
-    # bf16 matmuls where the hardware has them (AMX, or a GPU); float32 weights either way.
-    autocast = torch.autocast(args.device.split(":")[0], torch.bfloat16, enabled=args.device != "cpu" or native_bf16())
+    resumed = WEIGHTS_DIR / "encoder.safetensors" if args.resume else None
+    vectors = BatchVectors(args, lines, latents(files, len(rows)), resumed)
     held = 512  # first rows held out for a loss that tells over-fitting from learning
     model = LatentDecoder(cfg)
     if args.resume:
         model.load_state_dict(load_file(str(WEIGHTS_DIR / "decoder.safetensors")))
     model = model.to(args.device)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
-    n_params = sum(p.numel() for p in model.parameters())
-    print(f"{len(rows)} sentences, {n_params / 1e6:.1f}M parameters, {args.minutes} min budget", flush=True)
+    groups = [{"params": list(model.parameters())}, *vectors.param_groups()]
+    opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
+    n_params = sum(p.numel() for group in groups for p in group["params"])
+    print(f"{len(rows)} sentences, {n_params / 1e6:.1f}M trained parameters, {args.minutes} min budget", flush=True)
 
     def held_out_loss() -> float:
         model.eval()
         with torch.no_grad():
             inputs, targets = (t.to(args.device) for t in make_batch(rows[:held]))
-            logits = model(z_clean[:held].to(args.device), inputs)
+            logits = model(vectors.held_out(held), inputs)
             loss = F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=PAD).item()
         model.train()
         return loss
 
     def batch_loss(idx: list[int], noisy: torch.Tensor) -> torch.Tensor:
         inputs, targets = (t.to(args.device) for t in make_batch([rows[i] for i in idx]))
-        z = stored_latents((z_clean, z_noisy), idx, noisy, args.sigma).to(args.device)
-        with autocast:
+        z, tether = vectors.batch(idx, noisy)
+        # bf16 matmuls where the hardware has them (AMX, or a GPU); float32 weights either way.
+        with vectors.autocast:
             logits = model(z, inputs)
-        return F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(), ignore_index=PAD)
+        return F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(), ignore_index=PAD) + tether
 
     by_length = length_order([len(r) for r in rows], held, seed=args.seed)
-    save_record = lambda record: save(model, {**record, "sentences": len(rows)}, history, args.out)  # noqa: E731
+    save_record = lambda record: save(model, vectors, {**record, "sentences": len(rows)}, history, args.out)  # noqa: E731
     train_for(args, opt, by_length, batch_loss, held_out_loss, save_record, warmup=300)
 
 

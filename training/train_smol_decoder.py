@@ -27,50 +27,22 @@ from pathlib import Path
 
 import torch
 from drafts import damage
-from prepare_codec_data import CORPUS, CORPUS_FILES, word_dropout
+from prepare_codec_data import CORPUS, CORPUS_FILES
 from safetensors.torch import load_file, save_file
-from train_codec import latents, length_order, perturb, stored_latents, train_for
+from train_codec import BatchVectors, add_encoder_options, fp16, latents, length_order, train_for
 
-from refract.codec.encoder import (
-    MiniLMCodec,
-    SentenceEncoder,
-    adapter_rank,
-    encoder_projections,
-    minilm_path,
-    native_bf16,
-    pooled,
-)
-from refract.codec.lora import add_lora
+from refract.codec.encoder import MiniLMCodec
 from refract.codec.smol_model import EOS_TOKEN, SmolDecoder, SmolDecoderConfig, draft_ids, load_smollm2
 from refract.space.lexicon import load_lexicon
 
 OUT = Path(__file__).resolve().parents[1] / "server/refract/codec/weights/smol"
 
 
-def fp16(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """Trained tensors as they ship: fp16, on the CPU."""
-    return {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in state.items()}
-
-
-def save(model: SmolDecoder, encoder: torch.nn.Module | None, record: dict, out: Path) -> None:
+def save(model: SmolDecoder, vectors: BatchVectors, record: dict, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     save_file(fp16(model.adapter_state()), str(out / "adapter.safetensors"))
-    if encoder is not None:  # its LoRA matrices only
-        lora = {k: v for k, v in encoder.state_dict().items() if k.endswith((".a", ".b"))}
-        save_file(fp16(lora), str(out / "encoder.safetensors"))
+    vectors.save(out)
     (out / "adapter.json").write_text(json.dumps({"config": asdict(model.cfg), "training": record}, indent=2))
-
-
-def trainable_encoder(rank: int, resume: Path | None, device: str) -> SentenceEncoder:
-    """MiniLM with a LoRA adapter to train: a new one of `rank`, or `resume` (an encoder.safetensors) if it exists."""
-    encoder = SentenceEncoder(minilm_path(), bf16=False, device=device)
-    for p in encoder.model.parameters():
-        p.requires_grad_(False)
-    state = load_file(str(resume)) if resume is not None and resume.is_file() else {}
-    add_lora(encoder_projections(encoder.model), adapter_rank(state) if state else rank)
-    encoder.model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
-    encoder.model.to(device)  # new LoRA matrices on the device too; eval mode (no dropout), as at inference
-    return encoder
 
 
 def main() -> None:
@@ -86,12 +58,7 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0, help="batch order; give a resumed run a new one to see new windows")
     p.add_argument("--synthetic-repeat", type=int, default=1, help="draw synthetic.txt this many times as often")
     p.add_argument("--refine-share", type=float, default=0.0, help="rows given a damaged draft to refine")
-    p.add_argument(
-        "--train-encoder", action="store_true", help="train a LoRA adapter of MiniLM too (always, when resuming one)"
-    )
-    p.add_argument("--encoder-rank", type=int, default=16, help="of a new encoder adapter")
-    p.add_argument("--encoder-lr-scale", type=float, default=3.0, help="its learning rate relative to --lr")
-    p.add_argument("--tether", type=float, default=5.0, help="weight of 1 - cos(vector, MiniLM's own vector)")
+    add_encoder_options(p)
     p.add_argument("--resume", action="store_true", help="start from the adapters in --out (fresh schedule)")
     p.add_argument("--out", type=Path, default=OUT)
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -112,20 +79,15 @@ def main() -> None:
         earlier = [*record.pop("earlier", []), record]
     model = model.to(args.device).train()
     params = [p for p in model.parameters() if p.requires_grad]
-    encoder = None
-    # Adapters trained with an encoder adapter read its vectors, not MiniLM's: continuing them
-    # without it would teach the decoder the other space.
-    resumed_encoder = args.out / "encoder.safetensors" if args.resume else None
-    if args.train_encoder or (resumed_encoder is not None and resumed_encoder.is_file()):
-        encoder = trainable_encoder(args.encoder_rank, resumed_encoder, args.device)
-        encoder_params = [p for p in encoder.model.parameters() if p.requires_grad]
 
     files = [CORPUS / name for name in CORPUS_FILES]
     texts = {f.name: f.read_text().splitlines() for f in files}
     lines = [line for text in texts.values() for line in text]
     rows = [ids[: cfg.max_tokens - 1] + [model.eos] for ids in tok(lines, add_special_tokens=False).input_ids]
 
-    z_clean, z_noisy = latents(files, len(rows))
+    resumed = args.out / "encoder.safetensors" if args.resume else None
+    vectors = BatchVectors(args, lines, latents(files, len(rows)), resumed)
+    z_clean = vectors.z[0]
     lexicon = load_lexicon(MiniLMCodec(bf16=False)) if args.refine_share > 0 else None
     rng = random.Random(args.seed)
 
@@ -136,23 +98,12 @@ def main() -> None:
         ids = dict(zip(chosen, draft_ids(tok, damaged, cfg.max_tokens) if damaged else [], strict=True))
         return [ids.get(i, []) for i in idx]
 
-    autocast = torch.autocast(args.device.split(":")[0], torch.bfloat16, enabled=args.device != "cpu" or native_bf16())
+    autocast = vectors.autocast
     held = 512
-    groups = [{"params": params}]
-    if encoder is not None:
-        groups.append({"params": encoder_params, "scale": args.encoder_lr_scale})
+    groups = [{"params": params}, *vectors.param_groups()]
     opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.0, betas=(0.9, 0.98))
     trained = sum(p.numel() for group in groups for p in group["params"])
     print(f"{len(rows)} sentences, {trained / 1e6:.1f}M trained parameters", flush=True)
-
-    def encode(texts: list[str]) -> torch.Tensor:
-        """The vectors of texts from the encoder being trained (with gradients where enabled)."""
-        assert encoder is not None
-        with autocast:
-            return pooled(encoder.model, encoder.tokenize(texts))
-
-    def clean_vectors(idx: list[int]) -> torch.Tensor:
-        return z_clean[idx].to(args.device) if encoder is None else encode([lines[i] for i in idx])
 
     def loss_on_held(z: torch.Tensor, share: float) -> float:
         """Token loss on the held-out rows given their vectors; with `share` 1, each given a draft
@@ -169,31 +120,16 @@ def main() -> None:
         return total / count
 
     def held_out_loss() -> float:
-        with torch.no_grad():  # the held-out vectors once per checkpoint, for both losses
-            z = torch.cat([clean_vectors(list(range(i, min(i + 64, held)))) for i in range(0, held, 64)])
-        if encoder is not None:
-            cosine = (z.float().cpu() * z_clean[:held]).sum(-1).mean()
-            print(f"held-out cosine to MiniLM's own vectors: {cosine:.4f}", flush=True)
+        z = vectors.held_out(held)  # once per checkpoint, for both losses
         if lexicon is not None:
             print(f"held-out loss refining drafts: {loss_on_held(z, 1.0):.3f}", flush=True)
         return loss_on_held(z, 0.0)
 
     def batch_loss(idx: list[int], noisy: torch.Tensor) -> torch.Tensor:
-        tether = torch.zeros(())
-        if encoder is None:
-            z = stored_latents((z_clean, z_noisy), idx, noisy, args.sigma).to(args.device)
-        else:
-            # The word-dropped copies are drawn afresh; the tether holds the clean rows to MiniLM's vectors,
-            # so the features, directions and lexicon of its space still apply.
-            drops = noisy.tolist()
-            texts = [word_dropout(lines[i], rng) if drop else lines[i] for i, drop in zip(idx, drops, strict=True)]
-            fresh = encode(texts)
-            clean = ~noisy.to(args.device)
-            tether = (1 - (fresh[clean] * z_clean[idx].to(args.device)[clean]).sum(-1)).sum() / len(idx)
-            z = perturb(fresh, args.sigma)
+        z, tether = vectors.batch(idx, noisy)
         with autocast:
             total, n = model.loss(z, [rows[i] for i in idx], drafts_for(idx, args.refine_share))
-        return total / n + args.tether * tether
+        return total / n + tether
 
     # synthetic.txt holds the only reviews, emails, stories and opinions; drawing it more often
     # spends the steps on the dev set's registers.
@@ -205,7 +141,7 @@ def main() -> None:
     def save_record(record: dict) -> None:
         # A resumed run keeps the records of the runs before it, so the adapter's history stays whole.
         record = {**record, "sentences": len(rows), **({"earlier": earlier} if earlier else {})}
-        save(model, encoder.model if encoder is not None else None, record, args.out)
+        save(model, vectors, record, args.out)
 
     train_for(args, opt, by_length, batch_loss, held_out_loss, save_record, warmup=100)
 

