@@ -68,5 +68,6 @@ def test_an_encoder_trained_along_starts_at_minilm_and_learns_through_the_tether
     [group] = vectors.param_groups()
     assert group["scale"] == 3.0 and len(group["params"]) == 2 * 6 * 6  # A and B beside 6 projections of 6 blocks
     named = dict(vectors.encoder.model.named_parameters())
-    assert all(named[n].grad.abs().sum() > 0 for n in named if n.endswith(".b"))  # B starts at zero, so only B learns on the first step
+    # B starts at zero, so on the first step only B has a gradient (A's is B-scaled)
+    assert all(named[n].grad.abs().sum() > 0 for n in named if n.endswith(".b"))
     assert not any(p.requires_grad for n, p in named.items() if not n.endswith((".a", ".b")))
