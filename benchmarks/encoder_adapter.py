@@ -20,7 +20,7 @@ from devset import load_dev
 from scipy.stats import spearmanr
 
 from refract.codec.embedded import WEIGHTS_DIR
-from refract.codec.encoder import SentenceEncoder, minilm_path
+from refract.codec.encoder import ADAPTER_FILE, SentenceEncoder, minilm_path
 from refract.space import AXES, fit_axis, load_pairs
 from refract.space.features import MIN_CONFIDENCE, FeatureSet
 
@@ -29,7 +29,7 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--weights", type=Path, default=WEIGHTS_DIR, help="folder holding encoder.safetensors")
     args = p.parse_args()
-    adapter = (args.weights / "encoder.safetensors").read_bytes()
+    adapter = (args.weights / ADAPTER_FILE).read_bytes()
     plain = SentenceEncoder(minilm_path(), bf16=False)
     tuned = SentenceEncoder(minilm_path(), bf16=False, adapter=adapter)
     dev = [text for _, text in load_dev()]

@@ -41,7 +41,15 @@ from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
 
 from refract.codec.embedded import BOS, EOS, PAD, WEIGHTS_DIR
-from refract.codec.encoder import SentenceEncoder, adapter_rank, encoder_projections, minilm_path, native_bf16, pooled
+from refract.codec.encoder import (
+    ADAPTER_FILE,
+    SentenceEncoder,
+    attach_adapter,
+    encoder_projections,
+    minilm_path,
+    native_bf16,
+    pooled,
+)
 from refract.codec.lora import add_lora
 from refract.codec.model import DecoderConfig, LatentDecoder
 
@@ -124,9 +132,10 @@ def trainable_encoder(rank: int, resume: Path | None, device: str) -> SentenceEn
     encoder = SentenceEncoder(minilm_path(), bf16=False, device=device)
     for p in encoder.model.parameters():
         p.requires_grad_(False)
-    state = load_file(str(resume)) if resume is not None and resume.is_file() else {}
-    add_lora(encoder_projections(encoder.model), adapter_rank(state) if state else rank)
-    encoder.model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+    if resume is not None and resume.is_file():
+        attach_adapter(encoder.model, load_file(str(resume)))
+    else:
+        add_lora(encoder_projections(encoder.model), rank)
     encoder.model.to(device)  # new LoRA matrices on the device too; eval mode (no dropout), as at inference
     return encoder
 
@@ -190,7 +199,7 @@ class BatchVectors:
         """The encoder adapter's LoRA matrices as out/encoder.safetensors, if it trains."""
         if self.encoder is not None:
             lora = {k: v for k, v in self.encoder.model.state_dict().items() if k.endswith((".a", ".b"))}
-            save_file(fp16(lora), str(out / "encoder.safetensors"))
+            save_file(fp16(lora), str(out / ADAPTER_FILE))
 
 
 def train_for(
@@ -288,7 +297,7 @@ def main() -> None:
     cfg = replace(cfg, dropout=args.dropout)
     rows = tokenize(tok, lines, cfg.max_tokens)
 
-    resumed = WEIGHTS_DIR / "encoder.safetensors" if args.resume else None
+    resumed = WEIGHTS_DIR / ADAPTER_FILE if args.resume else None
     vectors = BatchVectors(args, lines, latents(files, len(rows)), resumed)
     held = 512  # first rows held out for a loss that tells over-fitting from learning
     model = LatentDecoder(cfg)

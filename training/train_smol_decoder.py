@@ -31,7 +31,7 @@ from prepare_codec_data import CORPUS, CORPUS_FILES
 from safetensors.torch import load_file, save_file
 from train_codec import BatchVectors, add_encoder_options, fp16, latents, length_order, train_for
 
-from refract.codec.encoder import MiniLMCodec
+from refract.codec.encoder import ADAPTER_FILE, MiniLMCodec
 from refract.codec.smol_model import EOS_TOKEN, SmolDecoder, SmolDecoderConfig, draft_ids, load_smollm2
 from refract.space.lexicon import load_lexicon
 
@@ -85,7 +85,7 @@ def main() -> None:
     lines = [line for text in texts.values() for line in text]
     rows = [ids[: cfg.max_tokens - 1] + [model.eos] for ids in tok(lines, add_special_tokens=False).input_ids]
 
-    resumed = args.out / "encoder.safetensors" if args.resume else None
+    resumed = args.out / ADAPTER_FILE if args.resume else None
     vectors = BatchVectors(args, lines, latents(files, len(rows)), resumed)
     z_clean = vectors.z[0]
     lexicon = load_lexicon(MiniLMCodec(bf16=False)) if args.refine_share > 0 else None

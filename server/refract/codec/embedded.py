@@ -33,8 +33,7 @@ class EmbeddedCodec(MiniLMCodec):
         missing = [f.name for f in files if not f.is_file()]
         if missing:
             raise CodecError(f"embedded codec weights missing in {weights}: {', '.join(missing)}")
-        encoder_file = weights / "encoder.safetensors"  # optional: a MiniLM adapter trained with the decoder
-        super().__init__(bf16, encoder_file.read_bytes() if encoder_file.is_file() else None)
+        super().__init__(bf16, weights)
         self.tokenizer = Tokenizer.from_file(str(files[2]))
         cfg = DecoderConfig(**json.loads(files[1].read_text())["config"])
         self.decoder = LatentDecoder(cfg).eval()

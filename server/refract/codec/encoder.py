@@ -23,6 +23,8 @@ from refract.codec.lora import Projection, add_lora, merge_lora
 from refract.codec.sampling import by_row, candidate_temperatures
 from refract.errors import CodecError
 
+# The file, in a codec's weights folder, of the MiniLM adapter trained with its decoder (optional).
+ADAPTER_FILE = "encoder.safetensors"
 # The projections of each MiniLM block an encoder adapter updates: attention and feed-forward.
 ADAPTED = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense")
 ADAPTED += ("intermediate.dense", "output.dense")
@@ -70,15 +72,21 @@ def adapter_rank(adapter: dict[str, torch.Tensor]) -> int:
     return ranks.pop()
 
 
-def fold_adapter(model: nn.Module, adapter: dict[str, torch.Tensor]) -> None:
-    """Add a trained encoder adapter's updates to `model`'s weights; a CodecError if it does not fit."""
+def attach_adapter(model: nn.Module, adapter: dict[str, torch.Tensor]) -> list[Projection]:
+    """Put a trained encoder adapter's LoRA matrices beside `model`'s projections; a CodecError if it
+    does not fit. Returns the projections it updates."""
     projections = list(encoder_projections(model))
     add_lora(projections, adapter_rank(adapter))
     expected = {n: t for n, t in model.state_dict().items() if n.endswith((".a", ".b"))}
     if set(adapter) != set(expected) or any(adapter[n].shape != t.shape for n, t in expected.items()):
         raise CodecError("the encoder adapter does not fit all-MiniLM-L6-v2 (other layers or sizes): retrain it")
     model.load_state_dict({n: t.float() for n, t in adapter.items()}, strict=False)
-    merge_lora(projections)
+    return projections
+
+
+def fold_adapter(model: nn.Module, adapter: dict[str, torch.Tensor]) -> None:
+    """Add a trained encoder adapter's updates to `model`'s weights; a CodecError if it does not fit."""
+    merge_lora(attach_adapter(model, adapter))
 
 
 class SentenceEncoder:
@@ -147,10 +155,13 @@ class MiniLMCodec:
     """What the codecs that encode with MiniLM share: encoding, the embedding space, and decode's
     framing (normalising, n candidates per row, a seeded generator); a subclass writes the texts."""
 
-    def __init__(self, bf16: bool | None, encoder_adapter: bytes | None = None) -> None:
-        """`encoder_adapter`: the codec's trained MiniLM adapter (a safetensors file's bytes), if it has one.
-        It was trained tethered to MiniLM's own vectors, so the codec stays in MiniLM's space."""
-        self.encoder = SentenceEncoder(minilm_path(), bf16, adapter=encoder_adapter)
+    def __init__(self, bf16: bool | None, weights: Path | None = None) -> None:
+        """`weights`: the codec's folder; an ADAPTER_FILE there is its trained MiniLM adapter. It was
+        trained tethered to MiniLM's own vectors, so the codec stays in MiniLM's space."""
+        adapter = None
+        if weights is not None and (weights / ADAPTER_FILE).is_file():
+            adapter = (weights / ADAPTER_FILE).read_bytes()
+        self.encoder = SentenceEncoder(minilm_path(), bf16, adapter=adapter)
         self.dim = self.encoder.dim
         self.space = f"minilm-{self.encoder.fingerprint[:8]}"
         # Encoder and decoder are separate modules: a hover's encode need not wait for a rewrite's decode.

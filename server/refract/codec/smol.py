@@ -47,8 +47,7 @@ class SmolCodec(MiniLMCodec):
         missing = [f.name for f in files if not f.is_file()]
         if missing:
             raise CodecError(f"SmolLM2 codec adapters missing in {weights}: {', '.join(missing)}")
-        encoder_file = weights / "encoder.safetensors"  # optional: a MiniLM adapter trained with the decoder
-        super().__init__(bf16, encoder_file.read_bytes() if encoder_file.is_file() else None)
+        super().__init__(bf16, weights)
         try:
             cfg = SmolDecoderConfig(**json.loads(files[1].read_text())["config"])
             raw = files[0].read_bytes()  # read once: parsed here, hashed below
