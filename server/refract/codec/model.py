@@ -43,11 +43,18 @@ class SelfAttention(nn.Module):
         self.proj = nn.Linear(cfg.d_model, cfg.d_model)
         self.dropout = cfg.dropout
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, cache: list[torch.Tensor] | None = None) -> torch.Tensor:
+        """`cache` (when decoding): this layer's keys and values so far, extended in place. Only the
+        first call may pass several positions; later calls pass one, which sees every cached key."""
         b, t, c = x.shape
         q, k, v = self.qkv(x).split(c, dim=2)
         q, k, v = (h.view(b, t, self.n_head, c // self.n_head).transpose(1, 2) for h in (q, k, v))
-        y = F.scaled_dot_product_attention(q, k, v, is_causal=True, dropout_p=self.dropout if self.training else 0.0)
+        causal = True
+        if cache is not None:
+            if cache:
+                k, v, causal = torch.cat([cache[0], k], dim=2), torch.cat([cache[1], v], dim=2), False
+            cache[:] = [k, v]
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=causal, dropout_p=self.dropout if self.training else 0.0)
         return self.proj(y.transpose(1, 2).reshape(b, t, c))
 
 
@@ -64,8 +71,8 @@ class Block(nn.Module):
             nn.Dropout(cfg.dropout),
         )
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.attn(self.ln1(x))
+    def forward(self, x: torch.Tensor, cache: list[torch.Tensor] | None = None) -> torch.Tensor:
+        x = x + self.attn(self.ln1(x), cache)
         return x + self.mlp(self.ln2(x))
 
 
@@ -93,14 +100,19 @@ class LatentDecoder(nn.Module):
 
     def forward(self, z: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
         """Logits for every token position given latents (B, latent_dim) and tokens (B, T) starting with BOS."""
-        b, t = tokens.shape
-        prefix = self.to_prefix(z).view(b, self.cfg.n_prefix, self.cfg.d_model)
-        x = torch.cat([prefix, self.tok(tokens)], dim=1)
-        x = x + self.pos(torch.arange(x.shape[1], device=x.device))
-        for block in self.blocks:
-            x = block(x)
-        x = self.ln_f(x[:, self.cfg.n_prefix :])
-        return x @ self.tok.weight.T
+        x = self._run(self._start(z, tokens), 0, None)
+        return self.ln_f(x[:, self.cfg.n_prefix :]) @ self.tok.weight.T
+
+    def _start(self, z: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
+        prefix = self.to_prefix(z).view(z.shape[0], self.cfg.n_prefix, self.cfg.d_model)
+        return torch.cat([prefix, self.tok(tokens)], dim=1)
+
+    def _run(self, x: torch.Tensor, start: int, caches: list[list[torch.Tensor]] | None) -> torch.Tensor:
+        """The blocks over embeddings x (B, t, d) at positions start.. (caches: one per block, or None)."""
+        x = x + self.pos(torch.arange(start, start + x.shape[1], device=x.device))
+        for i, block in enumerate(self.blocks):
+            x = block(x, None if caches is None else caches[i])
+        return x
 
     @torch.no_grad()
     def sample(
@@ -117,13 +129,18 @@ class LatentDecoder(nn.Module):
         """One token sequence per latent, at its row's temperature (0: greedy); no repeated n-grams."""
         tokens = torch.full((z.shape[0], 1), bos, dtype=torch.long, device=z.device)
         done = torch.zeros(z.shape[0], dtype=torch.bool, device=z.device)
-        for _ in range(min(max_new, self.cfg.max_tokens)):
-            nxt = next_tokens(self(z, tokens)[:, -1], tokens.tolist(), temperatures, top_p, generator, no_repeat)
+        # Keys and values are kept, so each step runs the blocks over one new position only.
+        caches: list[list[torch.Tensor]] = [[] for _ in self.blocks]
+        x = self._run(self._start(z, tokens), 0, caches)
+        for step in range(min(max_new, self.cfg.max_tokens)):
+            logits = self.ln_f(x[:, -1]) @ self.tok.weight.T
+            nxt = next_tokens(logits, tokens.tolist(), temperatures, top_p, generator, no_repeat)
             nxt = torch.where(done, torch.full_like(nxt, eos), nxt)
             tokens = torch.cat([tokens, nxt[:, None]], dim=1)
             done |= nxt == eos
-            if bool(done.all()):
+            if bool(done.all()) or step + 1 == min(max_new, self.cfg.max_tokens):
                 break
+            x = self._run(self.tok(nxt[:, None]), self.cfg.n_prefix + tokens.shape[1] - 1, caches)
         out = []
         for row in tokens[:, 1:].tolist():
             out.append(row[: row.index(eos)] if eos in row else row)
