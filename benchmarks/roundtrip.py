@@ -3,7 +3,7 @@
 Decodes every dev sentence from its embedding alone (op `roundtrip`, reranked candidates) and
 prints chrF against the source (sacrebleu), the share of exact reconstructions and timing.
 
-    python benchmarks/roundtrip.py [--codec embedded] [--samples 4] [--corrections 6] [--show 8] [--bag]
+    python benchmarks/roundtrip.py [--codec embedded] [--samples 4] [--corrections 6] [--seed 0] [--show 8] [--bag]
                                    [--fluency smollm2|gemma3]
 
 --bag also asks whether the words or their order fall short: the share of the source's words the
@@ -33,6 +33,7 @@ def main() -> None:
     p.add_argument("--codec", default="embedded")
     p.add_argument("--samples", type=int, default=4)
     p.add_argument("--corrections", type=int, default=None, help="correction rounds (default: the config's)")
+    p.add_argument("--seed", type=int, default=0, help="of the sampled candidates")
     p.add_argument("--show", type=int, default=8, help="examples to print")
     p.add_argument("--bag", action="store_true", help="also measure words against word order")
     p.add_argument("--fluency", choices=("smollm2", "gemma3"), help="also judge fluency (benchmarks/fluency.py)")
@@ -40,7 +41,9 @@ def main() -> None:
     t0 = time.perf_counter()
     codec = load_codec(args.codec)
     load_s = time.perf_counter() - t0
-    config = RefractConfig.from_env(codec=args.codec, samples=args.samples, corrections=args.corrections)
+    config = RefractConfig.from_env(
+        codec=args.codec, samples=args.samples, corrections=args.corrections, seed=args.seed
+    )
     dev = load_dev()
     chrf = CHRF()
     rows = []

@@ -10,6 +10,13 @@ SENTENCES = [
     "The library opens at nine and closes at six on weekdays.",
     "I loved the soup, but the bread was stale.",
 ]
+SIX = [
+    *SENTENCES,
+    "The striker scored twice in the second half.",
+    "Please send me the invoice before the end of the month.",
+    "Heavy snow closed the mountain pass for three days.",
+    "The function returns an empty list when the file is missing.",
+]
 
 
 def test_encode_gives_unit_norm_rows(codec):
@@ -43,19 +50,11 @@ def test_repeated_ngrams_and_immediate_repeats_are_banned():
 
 
 def test_greedy_decode_carries_what_is_specific_to_each_sentence(codec):
-    sources = [
-        "The library opens at nine and closes at six on weekdays.",
-        "I loved the soup, but the bread was stale.",
-        "The striker scored twice in the second half.",
-        "Please send me the invoice before the end of the month.",
-        "Heavy snow closed the mountain pass for three days.",
-        "The function returns an empty list when the file is missing.",
-    ]
-    z = codec.encode(sources)
+    z = codec.encode(SIX)
     decoded = codec.encode([row[0] for row in codec.decode(z)])
     cos = decoded @ z.T  # row i: decode of sentence i against every source
     matched = np.diag(cos).mean()
-    unrelated = cos[~np.eye(len(sources), dtype=bool)].mean()
+    unrelated = cos[~np.eye(len(SIX), dtype=bool)].mean()
     assert matched > unrelated + 0.25, (matched, unrelated)
 
 
@@ -138,3 +137,82 @@ def test_the_embedded_encoder_adapter_reads_sentences_a_little_differently_in_mi
     shutil.copytree(WEIGHTS_DIR, without, ignore=shutil.ignore_patterns("smol", "encoder.safetensors"))
     bare = EmbeddedCodec(without)  # without its adapter the codec encodes with MiniLM as it is
     assert np.allclose(bare.encode(SENTENCES), plain, atol=1e-5) and bare.fingerprint != codec.fingerprint
+
+
+def test_the_nucleus_is_found_beyond_the_first_tokens_sorted_when_they_hold_too_little():
+    logits = torch.zeros(2, 2048)  # flat: the likeliest NUCLEUS_SEARCH tokens hold an eighth of the mass
+    generator = torch.Generator().manual_seed(0)
+    drawn = {t for _ in range(40) for t in pick(logits, torch.tensor([1.0, 1.0]), 0.9, generator).tolist()}
+    assert len(drawn) > 60 and max(drawn) > 1024
+
+
+def _tiny_decoder(reads_draft: bool = False):
+    from refract.codec.model import DecoderConfig, LatentDecoder
+
+    torch.manual_seed(0)
+    cfg = DecoderConfig(vocab_size=50, latent_dim=8, n_prefix=2, n_layer=2, n_head=2, d_model=16, max_tokens=12)
+    model = LatentDecoder(cfg).eval()
+    for p in model.parameters():  # larger than the init, so the text depends on the latent
+        p.data.normal_(0, 0.5)
+    return model
+
+
+def test_sampling_with_cached_keys_matches_running_the_whole_sequence_each_step():
+    from refract.codec.model import BOS, EOS
+    from refract.codec.sampling import next_tokens
+
+    model = _tiny_decoder()
+    z = torch.nn.functional.normalize(torch.randn(3, 8), dim=-1)
+    cached = model.sample(z, BOS, EOS, 12, torch.zeros(3), 0.9, torch.Generator())
+    tokens = torch.full((3, 1), BOS)
+    for _ in range(12):  # greedy, recomputing every position
+        nxt = next_tokens(model(z, tokens)[:, -1], tokens.tolist(), torch.zeros(3), 0.9, torch.Generator(), 3)
+        tokens = torch.cat([tokens, nxt[:, None]], dim=1)
+    for row, full in zip(cached, tokens[:, 1:].tolist(), strict=True):
+        assert row == (full[: full.index(EOS)] if EOS in full else full)
+
+
+def test_a_corrector_starts_as_the_decoder_it_extends_and_learns_to_read_the_draft():
+    from dataclasses import replace
+
+    from refract.codec.model import BOS, LatentDecoder
+
+    decoder = _tiny_decoder()
+    corrector = LatentDecoder(replace(decoder.cfg, reads_draft=True)).eval()
+    new = corrector.load_state_dict(decoder.state_dict(), strict=False).missing_keys
+    assert new and all(".read." in k or k in ("draft_pos.weight", "from_lacking.weight") for k in new)
+    z, lacking = torch.randn(2, 8), torch.randn(2, 8)
+    tokens, draft = torch.tensor([[BOS, 7, 9], [BOS, 4, 4]]), torch.tensor([[11, 12, 2, 0], [13, 2, 0, 0]])
+    plain = decoder(z, tokens)
+    assert torch.allclose(corrector(torch.cat([z, lacking], 1), tokens, draft), plain, atol=1e-5)
+    for block in corrector.blocks:  # open the gates: now the draft changes what it writes
+        block.read.gate.data.fill_(1.0)
+    assert not torch.allclose(corrector(torch.cat([z, lacking], 1), tokens, draft), plain, atol=1e-3)
+
+
+def test_the_shipped_corrector_rewrites_guesses_closer_to_the_vector(codec):
+    z = codec.encode(SIX)
+    assert codec.refines and codec.refine_rounds > 0
+    guesses = [row[0] for row in codec.decode(z)]
+    rewrites = [codec.refine(row, guess, n=1)[0] for row, guess in zip(z, guesses, strict=True)]
+    assert codec.refine(z[0], guesses[0], n=3, temperature=0.8, seed=4) == codec.refine(
+        z[0], guesses[0], n=3, temperature=0.8, seed=4
+    )
+    before, after = (float(np.mean((codec.encode(texts) * z).sum(-1))) for texts in (guesses, rewrites))
+    assert after > before, (before, after, rewrites)
+
+
+def test_without_its_corrector_the_embedded_codec_decodes_as_before_and_refuses_to_refine(tmp_path, codec):
+    import shutil
+
+    from refract.codec.embedded import CORRECTOR_FILE, WEIGHTS_DIR, EmbeddedCodec
+    from refract.errors import CodecError
+
+    bare = tmp_path / "weights"
+    shutil.copytree(WEIGHTS_DIR, bare, ignore=shutil.ignore_patterns("smol", CORRECTOR_FILE))
+    plain = EmbeddedCodec(bare)
+    z = codec.encode(SENTENCES)
+    assert not plain.refines and plain.refine_rounds == 0 and plain.fingerprint != codec.fingerprint
+    assert plain.decode(z, n=3, temperature=0.8, seed=2) == codec.decode(z, n=3, temperature=0.8, seed=2)
+    with pytest.raises(CodecError, match="no corrector"):
+        plain.refine(z[0], SENTENCES[0])

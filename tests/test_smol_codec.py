@@ -120,7 +120,7 @@ def test_adapters_not_trained_to_refine_refuse_to(tmp_path, smol):
     (plain / "adapter.json").write_text(json.dumps(meta))
     codec = SmolCodec(plain)
     assert not codec.refines and smol.refines
-    with pytest.raises(CodecError, match="not trained to refine"):
+    with pytest.raises(CodecError, match="no corrector"):
         codec.refine(codec.encode(SOURCES[:1])[0], SOURCES[0])
 
 

@@ -22,8 +22,9 @@ import numpy as np
 import torch
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
-from refract.codec.embedded import SPECIAL_TOKENS, WEIGHTS_DIR
+from refract.codec.embedded import WEIGHTS_DIR
 from refract.codec.encoder import SentenceEncoder, minilm_path
+from refract.codec.model import SPECIAL_TOKENS
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data/corpus"

@@ -40,7 +40,7 @@ from prepare_codec_data import CORPUS, CORPUS_FILES, vector_file, word_dropout
 from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
 
-from refract.codec.embedded import BOS, EOS, PAD, WEIGHTS_DIR
+from refract.codec.embedded import CORRECTOR_FILE, WEIGHTS_DIR
 from refract.codec.encoder import (
     ADAPTER_FILE,
     SentenceEncoder,
@@ -51,7 +51,7 @@ from refract.codec.encoder import (
     pooled,
 )
 from refract.codec.lora import add_lora
-from refract.codec.model import DecoderConfig, LatentDecoder
+from refract.codec.model import BOS, EOS, PAD, DecoderConfig, LatentDecoder
 
 
 def tokenize(tok: Tokenizer, lines: list[str], max_tokens: int) -> list[list[int]]:
@@ -300,6 +300,8 @@ def main() -> None:
     resumed = WEIGHTS_DIR / ADAPTER_FILE if args.resume else None
     vectors = BatchVectors(args, lines, latents(files, len(rows)), resumed)
     held = 512  # first rows held out for a loss that tells over-fitting from learning
+    if (args.out / CORRECTOR_FILE).is_file():
+        print(f"{CORRECTOR_FILE} there was trained on the old decoder's guesses: rerun train_corrector.py after")
     model = LatentDecoder(cfg)
     if args.resume:
         model.load_state_dict(load_file(str(WEIGHTS_DIR / "decoder.safetensors")))

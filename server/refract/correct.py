@@ -25,6 +25,7 @@ from refract.space.lexicon import Lexicon
 GRAMMAR_WEIGHT = 0.05
 INSERTED_TAGS = ("n", "n.pl", "a", "r", "v", "v.ed")  # parts of speech tried as insertions
 INSERTS_PER_TAG = 3
+REFINED = 4  # texts per rewrite by a codec's corrector: the greedy one and sampled ones
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ def correct(
         return sorted(seen, key=lambda t: -seen[t][0])[:k]
 
     judge(list(dict.fromkeys(g for g in guesses if g.strip())))
+    for r in range(codec.refine_rounds if seen and search.rounds else 0):  # a trained corrector's rewrites first
+        judge([t for t in dict.fromkeys(codec.refine(target, best(1)[0], n=REFINED, seed=r)) if t.strip()])
     for _ in range(search.rounds if seen else 0):
         proposals: dict[str, float] = {}
         for text in best(search.beam):

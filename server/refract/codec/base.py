@@ -22,3 +22,11 @@ class Codec(Protocol):
         """n texts per row of vectors: the greedy text first, then n - 1 sampled at `temperature`
         (at temperature 0 all n are the greedy text). One batch: alternatives cost little extra."""
         ...
+
+    refines: bool  # whether refine works: the weights include a corrector trained to rewrite drafts
+    refine_rounds: int  # rewrites by refine that decoding by correction starts with (0: none pay, measured)
+
+    def refine(self, vector: np.ndarray, draft: str, n: int = 4, temperature: float = 0.7, seed: int = 0) -> list[str]:
+        """n texts for one vector written after reading `draft`, a guess at its sentence (greedy
+        first); raises CodecError where refines is false."""
+        ...

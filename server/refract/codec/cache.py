@@ -20,6 +20,7 @@ class CachedCodec:
     def __init__(self, codec: Codec, size: int = 4096) -> None:
         self.inner, self.size = codec, size
         self.name, self.dim, self.fingerprint, self.space = codec.name, codec.dim, codec.fingerprint, codec.space
+        self.refines, self.refine_rounds = codec.refines, codec.refine_rounds
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -48,3 +49,6 @@ class CachedCodec:
 
     def decode(self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0) -> list[list[str]]:
         return self.inner.decode(vectors, n, temperature, seed)
+
+    def refine(self, vector: np.ndarray, draft: str, n: int = 4, temperature: float = 0.7, seed: int = 0) -> list[str]:
+        return self.inner.refine(vector, draft, n, temperature, seed)

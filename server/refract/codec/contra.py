@@ -446,6 +446,11 @@ class ContraCodec:
         texts = [self._text(row) for row in ids.tolist()]
         return by_row(texts, per_row, n)
 
+    refines, refine_rounds = False, 0
+
+    def refine(self, vector: np.ndarray, draft: str, n: int = 4, temperature: float = 0.7, seed: int = 0) -> list[str]:
+        raise CodecError("Bottleneck T5 checkpoints have no corrector to rewrite drafts")
+
     def _text(self, ids: list[int]) -> str:
         eos, pad = self.config.eos_token_id, self.config.pad_token_id
         ids = ids[: ids.index(eos)] if eos in ids else ids

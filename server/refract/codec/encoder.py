@@ -183,6 +183,19 @@ class MiniLMCodec:
             texts = self._write(z.repeat_interleave(per_row, dim=0), temperatures, generator, **write)
         return by_row(texts, per_row, n)
 
-    def _write(self, z: torch.Tensor, temperatures: torch.Tensor, generator: torch.Generator) -> list[str]:
-        """One text per row of z (unit-norm float32), at that row's temperature (0: greedy)."""
+    refines = False  # whether the codec's weights include a corrector trained to rewrite drafts
+    refine_rounds = 0  # rewrites by refine that decoding by correction (refract.correct) starts with
+
+    def refine(self, vector: np.ndarray, draft: str, n: int = 4, temperature: float = 0.7, seed: int = 0) -> list[str]:
+        """n texts for one vector written after reading `draft`, a guess at its sentence: the
+        greedy text first, then n - 1 sampled."""
+        if not self.refines:
+            raise CodecError(f"the {self.name} codec's weights include no corrector to rewrite drafts")
+        return self._decode(vector, n, temperature, seed, draft=draft)[0]
+
+    def _write(
+        self, z: torch.Tensor, temperatures: torch.Tensor, generator: torch.Generator, draft: str | None = None
+    ) -> list[str]:
+        """One text per row of z (unit-norm float32), at that row's temperature (0: greedy); after
+        reading `draft` where given (only when `refines`)."""
         raise NotImplementedError

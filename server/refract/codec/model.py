@@ -7,6 +7,11 @@ Top to bottom:
   LayerNorm -> tied output projection -> next-token logits
 The prefix is the only path from the embedding to the text, so whatever the decoder writes
 comes from the vector: the source text never reaches it.
+
+A corrector (cfg.reads_draft) is the same decoder plus what lets it rewrite a draft, its own
+earlier guess: the prefix MLP also reads what the draft's vector v lacks (z - v), and each block
+attends, through a gate, to the draft's tokens between its self-attention and its MLP. Both
+start at zero, so an untrained corrector writes what its decoder writes.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ import torch.nn.functional as F
 
 from refract.codec.sampling import next_tokens
 
+SPECIAL_TOKENS = ("<pad>", "<bos>", "<eos>")
+PAD, BOS, EOS = range(3)  # their ids: the tokenizer is trained with them first
+
 
 @dataclass(frozen=True)
 class DecoderConfig:
@@ -30,6 +38,7 @@ class DecoderConfig:
     d_model: int = 256
     max_tokens: int = 64
     dropout: float = 0.0
+    reads_draft: bool = False  # a corrector: reads a guess and what its vector lacks (refract.codec.embedded)
 
     def to_dict(self) -> dict[str, int | float]:
         return asdict(self)
@@ -58,11 +67,35 @@ class SelfAttention(nn.Module):
         return self.proj(y.transpose(1, 2).reshape(b, t, c))
 
 
+class DraftAttention(nn.Module):
+    """A corrector's gated cross-attention from the text to the draft's tokens. The gate starts
+    at zero, so a corrector copied from a trained decoder writes what the decoder writes and
+    learns how much to read (as Bottleneck T5 and Flamingo gate theirs)."""
+
+    def __init__(self, cfg: DecoderConfig) -> None:
+        super().__init__()
+        self.n_head = cfg.n_head
+        self.ln = nn.LayerNorm(cfg.d_model)
+        self.q = nn.Linear(cfg.d_model, cfg.d_model)
+        self.kv = nn.Linear(cfg.d_model, 2 * cfg.d_model)
+        self.proj = nn.Linear(cfg.d_model, cfg.d_model)
+        self.gate = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x: torch.Tensor, draft: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
+        """x (B, t, d) reads the draft's embeddings (B, m, d) where keep (B, m) is true (not PAD)."""
+        (b, t, c), m = x.shape, draft.shape[1]
+        q = self.q(self.ln(x)).view(b, t, self.n_head, -1).transpose(1, 2)
+        k, v = (h.view(b, m, self.n_head, -1).transpose(1, 2) for h in self.kv(draft).split(c, dim=2))
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=keep[:, None, None, :])
+        return torch.tanh(self.gate) * self.proj(y.transpose(1, 2).reshape(b, t, c))
+
+
 class Block(nn.Module):
     def __init__(self, cfg: DecoderConfig) -> None:
         super().__init__()
         self.ln1 = nn.LayerNorm(cfg.d_model)
         self.attn = SelfAttention(cfg)
+        self.read = DraftAttention(cfg) if cfg.reads_draft else None
         self.ln2 = nn.LayerNorm(cfg.d_model)
         self.mlp = nn.Sequential(
             nn.Linear(cfg.d_model, 4 * cfg.d_model),
@@ -71,8 +104,15 @@ class Block(nn.Module):
             nn.Dropout(cfg.dropout),
         )
 
-    def forward(self, x: torch.Tensor, cache: list[torch.Tensor] | None = None) -> torch.Tensor:
+    def forward(
+        self,
+        x: torch.Tensor,
+        cache: list[torch.Tensor] | None = None,
+        draft: tuple[torch.Tensor, torch.Tensor] | None = None,
+    ) -> torch.Tensor:
         x = x + self.attn(self.ln1(x), cache)
+        if self.read is not None and draft is not None:
+            x = x + self.read(x, *draft)
         return x + self.mlp(self.ln2(x))
 
 
@@ -89,7 +129,12 @@ class LatentDecoder(nn.Module):
         self.pos = nn.Embedding(cfg.n_prefix + cfg.max_tokens + 1, cfg.d_model)
         self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer))
         self.ln_f = nn.LayerNorm(cfg.d_model)
+        if cfg.reads_draft:
+            self.draft_pos = nn.Embedding(cfg.max_tokens, cfg.d_model)
+            self.from_lacking = nn.Linear(cfg.latent_dim, 2 * cfg.d_model, bias=False)
         self.apply(self._init)
+        if cfg.reads_draft:  # zero, as the gates: a corrector starts as the decoder it extends
+            nn.init.zeros_(self.from_lacking.weight)
 
     @staticmethod
     def _init(m: nn.Module) -> None:
@@ -98,20 +143,38 @@ class LatentDecoder(nn.Module):
         if isinstance(m, nn.Linear) and m.bias is not None:
             nn.init.zeros_(m.bias)
 
-    def forward(self, z: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
-        """Logits for every token position given latents (B, latent_dim) and tokens (B, T) starting with BOS."""
-        x = self._run(self._start(z, tokens), 0, None)
+    def forward(self, z: torch.Tensor, tokens: torch.Tensor, draft: torch.Tensor | None = None) -> torch.Tensor:
+        """Logits for every token position given latents (B, latent_dim) and tokens (B, T) starting with BOS.
+
+        A corrector (cfg.reads_draft) also reads a draft (B, m): a guess's tokens, EOS, then PAD;
+        its latent (B, 2 x latent_dim) is [target, what the draft lacks: target - the draft's vector].
+        """
+        x = self._run(self._start(z, tokens), None, self._read(draft))
         return self.ln_f(x[:, self.cfg.n_prefix :]) @ self.tok.weight.T
 
     def _start(self, z: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
-        prefix = self.to_prefix(z).view(z.shape[0], self.cfg.n_prefix, self.cfg.d_model)
-        return torch.cat([prefix, self.tok(tokens)], dim=1)
+        hidden = self.to_prefix[0](z[:, : self.cfg.latent_dim])  # to_prefix: Linear, GELU, Linear
+        if z.shape[1] > self.cfg.latent_dim:
+            hidden = hidden + self.from_lacking(z[:, self.cfg.latent_dim :])
+        prefix = self.to_prefix[2](self.to_prefix[1](hidden)).view(z.shape[0], self.cfg.n_prefix, self.cfg.d_model)
+        x = torch.cat([prefix, self.tok(tokens)], dim=1)
+        return x + self.pos.weight[: x.shape[1]]
 
-    def _run(self, x: torch.Tensor, start: int, caches: list[list[torch.Tensor]] | None) -> torch.Tensor:
-        """The blocks over embeddings x (B, t, d) at positions start.. (caches: one per block, or None)."""
-        x = x + self.pos(torch.arange(start, start + x.shape[1], device=x.device))
+    def _read(self, draft: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """A draft's token embeddings with their positions, and which of them are not PAD."""
+        if draft is None:
+            return None
+        return self.tok(draft) + self.draft_pos.weight[: draft.shape[1]], draft != PAD
+
+    def _run(
+        self,
+        x: torch.Tensor,
+        caches: list[list[torch.Tensor]] | None,
+        draft: tuple[torch.Tensor, torch.Tensor] | None,
+    ) -> torch.Tensor:
+        """The blocks over embeddings x (B, t, d) (caches: one per block while sampling, or None)."""
         for i, block in enumerate(self.blocks):
-            x = block(x, None if caches is None else caches[i])
+            x = block(x, None if caches is None else caches[i], draft)
         return x
 
     @torch.no_grad()
@@ -125,13 +188,16 @@ class LatentDecoder(nn.Module):
         top_p: float,
         generator: torch.Generator,
         no_repeat: int = 3,
+        draft: torch.Tensor | None = None,
     ) -> list[list[int]]:
-        """One token sequence per latent, at its row's temperature (0: greedy); no repeated n-grams."""
+        """One token sequence per latent, at its row's temperature (0: greedy); no repeated n-grams.
+        `draft`: a corrector's drafts, as in forward."""
         tokens = torch.full((z.shape[0], 1), bos, dtype=torch.long, device=z.device)
         done = torch.zeros(z.shape[0], dtype=torch.bool, device=z.device)
         # Keys and values are kept, so each step runs the blocks over one new position only.
         caches: list[list[torch.Tensor]] = [[] for _ in self.blocks]
-        x = self._run(self._start(z, tokens), 0, caches)
+        read = self._read(draft)
+        x = self._run(self._start(z, tokens), caches, read)
         for step in range(min(max_new, self.cfg.max_tokens)):
             logits = self.ln_f(x[:, -1]) @ self.tok.weight.T
             nxt = next_tokens(logits, tokens.tolist(), temperatures, top_p, generator, no_repeat)
@@ -140,7 +206,8 @@ class LatentDecoder(nn.Module):
             done |= nxt == eos
             if bool(done.all()) or step + 1 == min(max_new, self.cfg.max_tokens):
                 break
-            x = self._run(self.tok(nxt[:, None]), self.cfg.n_prefix + tokens.shape[1] - 1, caches)
+            at = self.cfg.n_prefix + tokens.shape[1] - 1
+            x = self._run(self.tok(nxt[:, None]) + self.pos.weight[at], caches, read)
         out = []
         for row in tokens[:, 1:].tolist():
             out.append(row[: row.index(eos)] if eos in row else row)

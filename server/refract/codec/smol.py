@@ -16,7 +16,6 @@ import re
 import shutil
 from pathlib import Path
 
-import numpy as np
 import torch
 from safetensors.torch import load, save_file
 
@@ -68,22 +67,15 @@ class SmolCodec(MiniLMCodec):
 
     @property
     def refines(self) -> bool:
-        """Whether these adapters were trained to refine a draft (see `refine`)."""
+        """Whether these adapters were trained to refine a draft (`refine`)."""
         return self.decoder.cfg.refines
 
-    def refine(self, vector: np.ndarray, draft: str, n: int = 4, temperature: float = 0.7, seed: int = 0) -> list[str]:
-        """n texts for one vector that the decoder writes after reading `draft`, a rough version
-        of it (the correction search's best): the greedy text first, then n - 1 sampled."""
-        if not self.refines:
-            raise CodecError("these SmolLM2 adapters were not trained to refine drafts")
-        ids = draft_ids(self.tokenizer, [draft], self.decoder.cfg.max_tokens)[0]
-        return self._decode(vector, n, temperature, seed, draft=ids)[0]
-
     def _write(
-        self, z: torch.Tensor, temperatures: torch.Tensor, generator: torch.Generator, draft: list[int] | None = None
+        self, z: torch.Tensor, temperatures: torch.Tensor, generator: torch.Generator, draft: str | None = None
     ) -> list[str]:
         cfg = self.decoder.cfg
-        ids = self.decoder.sample(z.to(self.dtype), cfg.max_tokens, temperatures, 0.9, generator, draft=draft)
+        ids = draft_ids(self.tokenizer, [draft], cfg.max_tokens)[0] if draft is not None else None
+        ids = self.decoder.sample(z.to(self.dtype), cfg.max_tokens, temperatures, 0.9, generator, draft=ids)
         return [t.strip() for t in self.tokenizer.batch_decode(ids, skip_special_tokens=True)]
 
 
