@@ -3,7 +3,8 @@
 When there is no source sentence to start from (roundtrip, paste topic, blend), the decoder's
 guesses are all there is, and the small decoder only gets the gist. As in vec2text (research
 notes), a corrector then edits the best guesses and keeps what re-encodes closer to the target:
-here the corrector is a search, not a trained model. Each round tries single-word edits of the
+first the codec's trained corrector where it has one (`codec.refine`, a few rewrites of the
+best version), then a search. Each round tries single-word edits of the
 best versions (drop any word; swap a content word; insert a word anywhere), proposing the lexicon
 words that point along what is still missing (target - current vector), and the encoder judges
 every proposal by its cosine to the target. Only the vector is used: no source text reaches it.
