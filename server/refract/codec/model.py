@@ -26,6 +26,7 @@ from refract.codec.sampling import next_tokens
 
 SPECIAL_TOKENS = ("<pad>", "<bos>", "<eos>")
 PAD, BOS, EOS = range(3)  # their ids: the tokenizer is trained with them first
+Read = tuple[torch.Tensor, torch.Tensor, torch.Tensor]  # a draft's keys, values and attention mask
 
 
 @dataclass(frozen=True)
@@ -81,12 +82,18 @@ class DraftAttention(nn.Module):
         self.proj = nn.Linear(cfg.d_model, cfg.d_model)
         self.gate = nn.Parameter(torch.zeros(1))
 
-    def forward(self, x: torch.Tensor, draft: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
-        """x (B, t, d) reads the draft's embeddings (B, m, d) where keep (B, m) is true (not PAD)."""
-        (b, t, c), m = x.shape, draft.shape[1]
-        q = self.q(self.ln(x)).view(b, t, self.n_head, -1).transpose(1, 2)
+    def keys(self, draft: torch.Tensor, keep: torch.Tensor) -> Read:
+        """Keys and values of the draft's embeddings (B, m, d), and which of them are not PAD (B, m):
+        made once per draft, so each sampling step only asks its query."""
+        b, m, c = draft.shape
         k, v = (h.view(b, m, self.n_head, -1).transpose(1, 2) for h in self.kv(draft).split(c, dim=2))
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=keep[:, None, None, :])
+        return k, v, keep[:, None, None, :]
+
+    def forward(self, x: torch.Tensor, read: Read) -> torch.Tensor:
+        """x (B, t, d) attends to the draft (`keys`)."""
+        b, t, c = x.shape
+        q = self.q(self.ln(x)).view(b, t, self.n_head, -1).transpose(1, 2)
+        y = F.scaled_dot_product_attention(q, read[0], read[1], attn_mask=read[2])
         return torch.tanh(self.gate) * self.proj(y.transpose(1, 2).reshape(b, t, c))
 
 
@@ -108,11 +115,11 @@ class Block(nn.Module):
         self,
         x: torch.Tensor,
         cache: list[torch.Tensor] | None = None,
-        draft: tuple[torch.Tensor, torch.Tensor] | None = None,
+        draft: Read | None = None,
     ) -> torch.Tensor:
         x = x + self.attn(self.ln1(x), cache)
         if self.read is not None and draft is not None:
-            x = x + self.read(x, *draft)
+            x = x + self.read(x, draft)
         return x + self.mlp(self.ln2(x))
 
 
@@ -160,21 +167,17 @@ class LatentDecoder(nn.Module):
         x = torch.cat([prefix, self.tok(tokens)], dim=1)
         return x + self.pos.weight[: x.shape[1]]
 
-    def _read(self, draft: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor] | None:
-        """A draft's token embeddings with their positions, and which of them are not PAD."""
+    def _read(self, draft: torch.Tensor | None) -> list[Read | None]:
+        """Per block, the keys and values of a draft's tokens (embedded with their positions)."""
         if draft is None:
-            return None
-        return self.tok(draft) + self.draft_pos.weight[: draft.shape[1]], draft != PAD
+            return [None] * len(self.blocks)
+        embedded = self.tok(draft) + self.draft_pos.weight[: draft.shape[1]]
+        return [block.read.keys(embedded, draft != PAD) for block in self.blocks]
 
-    def _run(
-        self,
-        x: torch.Tensor,
-        caches: list[list[torch.Tensor]] | None,
-        draft: tuple[torch.Tensor, torch.Tensor] | None,
-    ) -> torch.Tensor:
+    def _run(self, x: torch.Tensor, caches: list[list[torch.Tensor]] | None, reads: list[Read | None]) -> torch.Tensor:
         """The blocks over embeddings x (B, t, d) (caches: one per block while sampling, or None)."""
         for i, block in enumerate(self.blocks):
-            x = block(x, None if caches is None else caches[i], draft)
+            x = block(x, None if caches is None else caches[i], reads[i])
         return x
 
     @torch.no_grad()
@@ -196,8 +199,8 @@ class LatentDecoder(nn.Module):
         done = torch.zeros(z.shape[0], dtype=torch.bool, device=z.device)
         # Keys and values are kept, so each step runs the blocks over one new position only.
         caches: list[list[torch.Tensor]] = [[] for _ in self.blocks]
-        read = self._read(draft)
-        x = self._run(self._start(z, tokens), caches, read)
+        reads = self._read(draft)
+        x = self._run(self._start(z, tokens), caches, reads)
         for step in range(min(max_new, self.cfg.max_tokens)):
             logits = self.ln_f(x[:, -1]) @ self.tok.weight.T
             nxt = next_tokens(logits, tokens.tolist(), temperatures, top_p, generator, no_repeat)
@@ -207,7 +210,7 @@ class LatentDecoder(nn.Module):
             if bool(done.all()) or step + 1 == min(max_new, self.cfg.max_tokens):
                 break
             at = self.cfg.n_prefix + tokens.shape[1] - 1
-            x = self._run(self.tok(nxt[:, None]) + self.pos.weight[at], caches, read)
+            x = self._run(self.tok(nxt[:, None]) + self.pos.weight[at], caches, reads)
         out = []
         for row in tokens[:, 1:].tolist():
             out.append(row[: row.index(eos)] if eos in row else row)
