@@ -25,10 +25,9 @@ from pathlib import Path
 import numpy as np
 import torch
 from prepare_codec_data import CORPUS, CORPUS_FILES
+from train_codec import HELD
 
 from refract.codec.embedded import WEIGHTS_DIR, EmbeddedCodec
-
-HELD = 512  # the decoder's held-out rows (train_codec.py)
 
 
 def main() -> None:

@@ -53,6 +53,8 @@ from refract.codec.encoder import (
 from refract.codec.lora import add_lora
 from refract.codec.model import BOS, EOS, PAD, DecoderConfig, LatentDecoder
 
+HELD = 512  # the first lines of train.txt, held out for a loss that tells over-fitting from learning
+
 
 def tokenize(tok: Tokenizer, lines: list[str], max_tokens: int) -> list[list[int]]:
     return [enc.ids[: max_tokens - 1] + [EOS] for enc in tok.encode_batch(lines)]
@@ -299,7 +301,6 @@ def main() -> None:
 
     resumed = WEIGHTS_DIR / ADAPTER_FILE if args.resume else None
     vectors = BatchVectors(args, lines, latents(files, len(rows)), resumed)
-    held = 512  # first rows held out for a loss that tells over-fitting from learning
     if (args.out / CORRECTOR_FILE).is_file():
         print(f"{CORRECTOR_FILE} there was trained on the old decoder's guesses: rerun train_corrector.py after")
     model = LatentDecoder(cfg)
@@ -314,8 +315,8 @@ def main() -> None:
     def held_out_loss() -> float:
         model.eval()
         with torch.no_grad():
-            inputs, targets = (t.to(args.device) for t in make_batch(rows[:held]))
-            logits = model(vectors.held_out(held), inputs)
+            inputs, targets = (t.to(args.device) for t in make_batch(rows[:HELD]))
+            logits = model(vectors.held_out(HELD), inputs)
             loss = F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=PAD).item()
         model.train()
         return loss
@@ -328,7 +329,7 @@ def main() -> None:
             logits = model(z, inputs)
         return F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(), ignore_index=PAD) + tether
 
-    by_length = length_order([len(r) for r in rows], held, seed=args.seed)
+    by_length = length_order([len(r) for r in rows], HELD, seed=args.seed)
     save_record = lambda record: save(model, vectors, {**record, "sentences": len(rows)}, history, args.out)  # noqa: E731
     train_for(args, opt, by_length, batch_loss, held_out_loss, save_record, warmup=300)
 

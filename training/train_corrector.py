@@ -25,12 +25,10 @@ import torch.nn.functional as F
 from prepare_codec_data import CORPUS, CORPUS_FILES
 from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
-from train_codec import fp16, length_order, make_batch, tokenize, train_for
+from train_codec import HELD, fp16, length_order, make_batch, tokenize, train_for
 
 from refract.codec.embedded import CORRECTOR_FILE, WEIGHTS_DIR
 from refract.codec.model import PAD, DecoderConfig, LatentDecoder
-
-HELD = 512  # make_guesses.py puts the decoder's held-out sentences first
 
 
 def corrector_from(decoder: LatentDecoder) -> tuple[LatentDecoder, list[str]]:

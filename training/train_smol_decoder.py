@@ -29,7 +29,7 @@ import torch
 from drafts import damage
 from prepare_codec_data import CORPUS, CORPUS_FILES
 from safetensors.torch import load_file, save_file
-from train_codec import BatchVectors, add_encoder_options, fp16, latents, length_order, train_for
+from train_codec import HELD, BatchVectors, add_encoder_options, fp16, latents, length_order, train_for
 
 from refract.codec.encoder import ADAPTER_FILE, MiniLMCodec
 from refract.codec.smol_model import EOS_TOKEN, SmolDecoder, SmolDecoderConfig, draft_ids, load_smollm2
@@ -99,7 +99,6 @@ def main() -> None:
         return [ids.get(i, []) for i in idx]
 
     autocast = vectors.autocast
-    held = 512
     groups = [{"params": params}, *vectors.param_groups()]
     opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.0, betas=(0.9, 0.98))
     trained = sum(p.numel() for group in groups for p in group["params"])
@@ -112,15 +111,15 @@ def main() -> None:
         same = random.Random(0)
         total, count = 0.0, 0
         with torch.no_grad(), autocast:
-            for i in range(0, held, 64):
-                idx = list(range(i, min(i + 64, held)))
+            for i in range(0, HELD, 64):
+                idx = list(range(i, min(i + 64, HELD)))
                 loss, n = model.loss(z[i : i + 64], [rows[j] for j in idx], drafts_for(idx, share, same))
                 total, count = total + loss.item(), count + n
         model.train()
         return total / count
 
     def held_out_loss() -> float:
-        z = vectors.held_out(held)  # once per checkpoint, for both losses
+        z = vectors.held_out(HELD)  # once per checkpoint, for both losses
         if lexicon is not None:
             print(f"held-out loss refining drafts: {loss_on_held(z, 1.0):.3f}", flush=True)
         return loss_on_held(z, 0.0)
@@ -136,7 +135,7 @@ def main() -> None:
     names = list(texts)
     first = sum(len(texts[n]) for n in names[: names.index("synthetic.txt")])
     synthetic = range(first, first + len(texts["synthetic.txt"]))
-    by_length = length_order([len(r) for r in rows], held, synthetic, args.synthetic_repeat, args.seed)
+    by_length = length_order([len(r) for r in rows], HELD, synthetic, args.synthetic_repeat, args.seed)
 
     def save_record(record: dict) -> None:
         # A resumed run keeps the records of the runs before it, so the adapter's history stays whole.
