@@ -146,22 +146,11 @@ def test_the_nucleus_is_found_beyond_the_first_tokens_sorted_when_they_hold_too_
     assert len(drawn) > 60 and max(drawn) > 1024
 
 
-def _tiny_decoder(reads_draft: bool = False):
-    from refract.codec.model import DecoderConfig, LatentDecoder
-
-    torch.manual_seed(0)
-    cfg = DecoderConfig(vocab_size=50, latent_dim=8, n_prefix=2, n_layer=2, n_head=2, d_model=16, max_tokens=12)
-    model = LatentDecoder(cfg).eval()
-    for p in model.parameters():  # larger than the init, so the text depends on the latent
-        p.data.normal_(0, 0.5)
-    return model
-
-
-def test_sampling_with_cached_keys_matches_running_the_whole_sequence_each_step():
+def test_sampling_with_cached_keys_matches_running_the_whole_sequence_each_step(tiny_decoder):
     from refract.codec.model import BOS, EOS
     from refract.codec.sampling import next_tokens
 
-    model = _tiny_decoder()
+    model = tiny_decoder
     z = torch.nn.functional.normalize(torch.randn(3, 8), dim=-1)
     cached = model.sample(z, BOS, EOS, 12, torch.zeros(3), 0.9, torch.Generator())
     tokens = torch.full((3, 1), BOS)
@@ -170,24 +159,6 @@ def test_sampling_with_cached_keys_matches_running_the_whole_sequence_each_step(
         tokens = torch.cat([tokens, nxt[:, None]], dim=1)
     for row, full in zip(cached, tokens[:, 1:].tolist(), strict=True):
         assert row == (full[: full.index(EOS)] if EOS in full else full)
-
-
-def test_a_corrector_starts_as_the_decoder_it_extends_and_learns_to_read_the_draft():
-    from dataclasses import replace
-
-    from refract.codec.model import BOS, LatentDecoder
-
-    decoder = _tiny_decoder()
-    corrector = LatentDecoder(replace(decoder.cfg, reads_draft=True)).eval()
-    new = corrector.load_state_dict(decoder.state_dict(), strict=False).missing_keys
-    assert new and all(".read." in k or k in ("draft_pos.weight", "from_lacking.weight") for k in new)
-    z, lacking = torch.randn(2, 8), torch.randn(2, 8)
-    tokens, draft = torch.tensor([[BOS, 7, 9], [BOS, 4, 4]]), torch.tensor([[11, 12, 2, 0], [13, 2, 0, 0]])
-    plain = decoder(z, tokens)
-    assert torch.allclose(corrector(torch.cat([z, lacking], 1), tokens, draft), plain, atol=1e-5)
-    for block in corrector.blocks:  # open the gates: now the draft changes what it writes
-        block.read.gate.data.fill_(1.0)
-    assert not torch.allclose(corrector(torch.cat([z, lacking], 1), tokens, draft), plain, atol=1e-3)
 
 
 def test_the_shipped_corrector_rewrites_guesses_closer_to_the_vector(codec):

@@ -15,8 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
 
 from drafts import damage  # noqa: E402  (scripts, not part of the package)
 from train_codec import BatchVectors, length_order  # noqa: E402
+from train_corrector import corrector_from  # noqa: E402
 
 from refract.codec.encoder import SentenceEncoder, minilm_path  # noqa: E402
+from refract.codec.model import BOS  # noqa: E402
 from refract.revise import tokens_of  # noqa: E402
 from refract.space.lexicon import load_lexicon  # noqa: E402
 
@@ -71,3 +73,17 @@ def test_an_encoder_trained_along_starts_at_minilm_and_learns_through_the_tether
     # B starts at zero, so on the first step only B has a gradient (A's is B-scaled)
     assert all(named[n].grad.abs().sum() > 0 for n in named if n.endswith(".b"))
     assert not any(p.requires_grad for n, p in named.items() if not n.endswith((".a", ".b")))
+
+
+def test_a_corrector_starts_as_the_decoder_it_extends_and_trains_only_what_reads_the_draft(tiny_decoder):
+    corrector, new = corrector_from(tiny_decoder)
+    corrector.eval()
+    assert new and all(".read." in k or k in ("draft_pos.weight", "from_lacking.weight") for k in new)
+    assert {n for n, p in corrector.named_parameters() if p.requires_grad} == set(new)
+    z, lacking = torch.randn(2, 8), torch.randn(2, 8)
+    tokens, draft = torch.tensor([[BOS, 7, 9], [BOS, 4, 4]]), torch.tensor([[11, 12, 2, 0], [13, 2, 0, 0]])
+    plain = tiny_decoder(z, tokens)
+    assert torch.allclose(corrector(torch.cat([z, lacking], 1), tokens, draft), plain, atol=1e-5)
+    for block in corrector.blocks:  # open the gates: now the draft changes what it writes
+        block.read.gate.data.fill_(1.0)
+    assert not torch.allclose(corrector(torch.cat([z, lacking], 1), tokens, draft), plain, atol=1e-3)
