@@ -9,7 +9,7 @@ from refract.operations import unit
 from refract.revise import edit_count, edit_scores, reach, render, revise, tokens_of
 from refract.slots import SENTENCE_ADVERBS
 from refract.space import axis
-from refract.space.lexicon import load_lexicon
+from refract.space.lexicon import load_lexicon, quantized, unquantized
 
 HOTEL = "The hotel staff were friendly and the room was spotless."
 
@@ -31,6 +31,23 @@ def test_lexicon_tags_and_grammar(lexicon):
     assert lexicon.grammar(tokens_of("I really enjoyed the show.")) > lexicon.grammar(
         tokens_of("I awful enjoyed the show.")
     )
+
+
+def test_toward_gives_each_part_of_speech_its_words_furthest_along_the_direction(lexicon):
+    direction = lexicon.vectors[lexicon.index("river")] - lexicon.vectors[lexicon.index("money")]
+    scores = lexicon.vectors @ direction
+    found = lexicon.toward(direction, 5)
+    assert found["n"][0] == "river" and "money" not in found["n"]
+    for tag, words in found.items():
+        rows = [i for i, tags in enumerate(lexicon.tags) if tags[0] == tag]
+        assert words == [lexicon.words[i] for i in sorted(rows, key=lambda i: -scores[i])[:5]]
+
+
+def test_stored_vectors_keep_their_direction():
+    vectors = unit(np.random.default_rng(0).standard_normal((50, 384)).astype(np.float32))
+    stored = quantized(vectors)
+    assert stored["vectors"].dtype == np.int8
+    assert np.min(np.sum(unquantized(stored) * vectors, axis=1)) > 0.9998
 
 
 def test_a_null_move_keeps_the_source(codec, lexicon):

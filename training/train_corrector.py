@@ -82,8 +82,11 @@ def main() -> None:
     decoder = LatentDecoder(cfg)
     decoder.load_state_dict(load_file(str(args.weights / "decoder.safetensors")))
     model, new = corrector_from(decoder)
+    history: list[dict] = []
     if args.resume:
         model.load_state_dict(load_file(str(WEIGHTS_DIR / CORRECTOR_FILE)), strict=False)
+        shipped = json.loads((WEIGHTS_DIR / CORRECTOR_FILE.replace(".safetensors", ".json")).read_text())
+        history = [*shipped.get("history", []), shipped["training"]]
     model = model.to(args.device)
     trained = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(trained, lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
@@ -105,7 +108,7 @@ def main() -> None:
     def save_record(training: dict) -> None:
         args.out.mkdir(parents=True, exist_ok=True)
         save_file(fp16({k: v for k, v in model.state_dict().items() if k in new}), str(args.out / CORRECTOR_FILE))
-        meta = {"config": model.cfg.to_dict(), "training": {**training, "guesses": len(rows)}}
+        meta = {"config": model.cfg.to_dict(), "training": {**training, "guesses": len(rows)}, "history": history}
         (args.out / CORRECTOR_FILE.replace(".safetensors", ".json")).write_text(json.dumps(meta, indent=2))
 
     lengths = [len(r) + len(g) for r, g in zip(rows, guess_rows, strict=True)]

@@ -72,11 +72,11 @@ class Lexicon:
 
     def toward(self, direction: np.ndarray, k: int) -> dict[str, list[str]]:
         """Per usual part of speech, the k words whose vectors point furthest along direction."""
-        out = {}
+        scores, out = self.vectors @ direction, {}  # once for all words: a copy per tag costs more
         for tag, rows in self._by_tag.items():  # type: ignore[attr-defined]
-            score = self.vectors[rows] @ direction
-            best = rows[np.argsort(-score)[:k]]
-            out[tag] = [self.words[i] for i in best]
+            score = scores[rows]
+            top = np.argpartition(-score, k)[:k] if len(rows) > k else np.arange(len(rows))
+            out[tag] = [self.words[i] for i in rows[top[np.argsort(-score[top], kind="stable")]]]
         return out
 
     def ranked(self, words: frozenset[str], direction: np.ndarray) -> list[str]:
@@ -118,6 +118,18 @@ class Lexicon:
         return float(self.bigrams[ids[:-1], ids[1:]].mean())
 
 
+def quantized(vectors: np.ndarray) -> dict[str, np.ndarray]:
+    """Unit rows as int8 and a scale per row, as the lexicon's vectors are stored: half the size
+    of fp16, and a row's direction moves by about 1e-4 in cosine."""
+    scale = np.abs(vectors).max(axis=1, keepdims=True) / 127
+    return {"vectors": np.round(vectors / scale).astype(np.int8), "scale": scale.astype(np.float32)}
+
+
+def unquantized(stored: dict[str, np.ndarray]) -> np.ndarray:
+    """The unit rows `quantized` stored."""
+    return unit(stored["vectors"].astype(np.float32) * stored["scale"])
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(codec: Codec) -> Lexicon:
     """The lexicon for this codec's embedding space, or a CodecError when there is none for it."""
@@ -127,7 +139,7 @@ def load_lexicon(codec: Codec) -> Lexicon:
     info = json.loads(meta.read_text())
     if info["space"] != codec.space:
         raise CodecError(f"the word lexicon was built for space {info['space']}, not {codec.space}")
-    vectors = unit(load_file(str(tensors))["vectors"].astype(np.float32))
+    vectors = unquantized(load_file(str(tensors)))
     grammar = info["grammar"]
     return Lexicon(
         info["words"],
