@@ -37,12 +37,12 @@ def pick(logits: torch.Tensor, temperatures: torch.Tensor, top_p: float, generat
     if not bool(hot.any()):
         return greedy
     scaled = logits.float() / torch.where(hot, temperatures.to(logits.device), 1.0)[:, None]
-    probs = F.softmax(scaled, dim=-1)
+    full = F.softmax(scaled, dim=-1)
     # The nucleus nearly always lies within the few hundred likeliest tokens: sorting those instead
     # of the whole vocabulary is most of a sampled step's cost saved; the same nucleus either way.
-    probs, order = probs.topk(min(NUCLEUS_SEARCH, probs.shape[-1]), dim=-1)
+    probs, order = full.topk(min(NUCLEUS_SEARCH, full.shape[-1]), dim=-1)
     if not bool((probs.sum(-1)[hot] >= top_p).all()):
-        probs, order = F.softmax(scaled, dim=-1).sort(dim=-1, descending=True)
+        probs, order = full.sort(dim=-1, descending=True)
     probs = probs * (probs.cumsum(-1) - probs < top_p)
     choice = torch.multinomial(probs / probs.sum(-1, keepdim=True), 1, generator=generator)
     return torch.where(hot, order.gather(-1, choice).squeeze(-1), greedy)
