@@ -30,6 +30,8 @@ from train_codec import HELD, fp16, length_order, make_batch, tokenize, train_fo
 from refract.codec.embedded import CORRECTOR_FILE, WEIGHTS_DIR
 from refract.codec.model import PAD, DecoderConfig, LatentDecoder
 
+RECORD_FILE = CORRECTOR_FILE.replace(".safetensors", ".json")  # the corrector's config and training record
+
 
 def corrector_from(decoder: LatentDecoder) -> tuple[LatentDecoder, list[str]]:
     """A corrector extending `decoder`, and the names of its new parameters, the only ones trained:
@@ -85,7 +87,7 @@ def main() -> None:
     history: list[dict] = []
     if args.resume:
         model.load_state_dict(load_file(str(WEIGHTS_DIR / CORRECTOR_FILE)), strict=False)
-        shipped = json.loads((WEIGHTS_DIR / CORRECTOR_FILE.replace(".safetensors", ".json")).read_text())
+        shipped = json.loads((WEIGHTS_DIR / RECORD_FILE).read_text())
         history = [*shipped.get("history", []), shipped["training"]]
     model = model.to(args.device)
     trained = [p for p in model.parameters() if p.requires_grad]
@@ -109,7 +111,7 @@ def main() -> None:
         args.out.mkdir(parents=True, exist_ok=True)
         save_file(fp16({k: v for k, v in model.state_dict().items() if k in new}), str(args.out / CORRECTOR_FILE))
         meta = {"config": model.cfg.to_dict(), "training": {**training, "guesses": len(rows)}, "history": history}
-        (args.out / CORRECTOR_FILE.replace(".safetensors", ".json")).write_text(json.dumps(meta, indent=2))
+        (args.out / RECORD_FILE).write_text(json.dumps(meta, indent=2))
 
     lengths = [len(r) + len(g) for r, g in zip(rows, guess_rows, strict=True)]
     by_length = length_order(lengths, HELD, seed=args.seed)
