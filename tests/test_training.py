@@ -1,5 +1,5 @@
-"""The decoders' training loop: which rows a run draws its length-sorted windows from, and where
-a batch's vectors come from."""
+"""The training scripts: which rows a run draws its length-sorted windows from, where a batch's
+vectors come from, how a corrector starts, and how the lexicon reads its words in context."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from argparse import Namespace
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
 
-from drafts import damage  # noqa: E402  (scripts, not part of the package)
+from build_lexicon import context_sentences, in_context  # noqa: E402  (scripts, not part of the package)
+from drafts import damage  # noqa: E402
 from train_codec import BatchVectors, length_order  # noqa: E402
 from train_corrector import corrector_from  # noqa: E402
 
@@ -87,3 +89,19 @@ def test_a_corrector_starts_as_the_decoder_it_extends_and_trains_only_what_reads
     for block in corrector.blocks:  # open the gates: now the draft changes what it writes
         block.read.gate.data.fill_(1.0)
     assert not torch.allclose(corrector(torch.cat([z, lacking], 1), tokens, draft), plain, atol=1e-3)
+
+
+def test_context_sentences_stop_reading_once_each_word_is_seen_enough() -> None:
+    lines = ["The bank was closed.", "The bank lent money.", "The bank lent money.", "A river bank.", "Nothing."]
+    read = ["The bank was closed.", "The bank lent money.", "A river bank."]
+    assert context_sentences({"bank", "river"}, lines, 2) == read
+
+
+def test_a_word_read_in_context_leans_toward_what_its_sentences_are_about() -> None:
+    encoder = SentenceEncoder(minilm_path(), bf16=False)
+    words = ["bank", "unseen"]
+    rivers = in_context(encoder, words, ["We sat on the grassy bank of the river.", "Fish swam near the muddy bank."])
+    money = in_context(encoder, words, ["The bank raised its interest rates.", "I deposited my cash at the bank."])
+    assert abs(float(np.linalg.norm(rivers[0])) - 1) < 1e-5 and not rivers[1].any()
+    river, cash = encoder.encode(["a river", "a loan of money"]).numpy()
+    assert rivers[0] @ river > money[0] @ river and money[0] @ cash > rivers[0] @ cash
