@@ -18,7 +18,7 @@ class RefractConfig(BaseModel):
     temperature: float = Field(0.7, ge=0.0, le=2.0, description="sampling temperature for candidates after the first")
     seed: int = Field(0, description="random seed, so the same request gives the same rewrite")
     corrections: int = Field(
-        6, ge=0, le=32, description="correction rounds when decoding from a vector alone (roundtrip, topic, blend)"
+        7, ge=0, le=32, description="correction rounds when decoding from a vector alone (roundtrip, topic, blend)"
     )
     max_words: int = Field(200, ge=1, description="longest selection accepted")
     patch_folders: tuple[str, ...] = Field((), description="extra folders searched for style patches")

@@ -138,7 +138,7 @@ class ClientSettings(BaseModel):
 
     codec: str = "embedded"
     samples: int = 4
-    corrections: int = 6
+    corrections: int = 7
     patch_folders: list[str] = Field(default_factory=list, alias="patchFolders")
     hover: Hover = Field(default_factory=Hover)
     heatmap: Heatmap = Field(default_factory=Heatmap)

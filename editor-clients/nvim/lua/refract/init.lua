@@ -700,7 +700,7 @@ local function base_config()
       refract = {
         codec = 'embedded',
         samples = 4,
-        corrections = 6,
+        corrections = 7,
         patchFolders = {},
         hover = { enabled = true },
         heatmap = { feature = 'sentiment' },
