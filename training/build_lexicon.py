@@ -262,8 +262,9 @@ def in_context(encoder: SentenceEncoder, words: list[str], sentences: list[str])
 
 
 def main() -> None:
+    lines = [line for f in COUNTED for line in f.read_text().splitlines()]
     counts: Counter[str] = Counter()
-    for line in (line for f in COUNTED for line in f.read_text().splitlines()):
+    for line in lines:
         counts.update(re.findall(r"[a-z]+", line.lower()))
     lemmas, exceptions = wordnet()
     rows = []
@@ -285,7 +286,6 @@ def main() -> None:
     codec = MiniLMCodec(bf16=False)
     words = [w for w, _, _ in rows]
     alone = np.concatenate([codec.encode(words[i : i + 256]) for i in range(0, len(words), 256)])
-    lines = [line for f in COUNTED for line in f.read_text().splitlines()]
     context = in_context(codec.encoder, words, context_sentences(set(words), lines, CONTEXTS))
     found = np.linalg.norm(context, axis=1, keepdims=True) > 0
     vectors = np.where(found, unit(CONTEXT_WEIGHT * context + (1 - CONTEXT_WEIGHT) * alone), alone)
