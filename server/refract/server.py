@@ -137,8 +137,9 @@ class ClientSettings(BaseModel):
         feature: str = "sentiment"
 
     codec: str = "embedded"
-    samples: int = 4
-    corrections: int = 7
+    # The server's defaults are RefractConfig's, so a changed default is changed in one place.
+    samples: int = RefractConfig.model_fields["samples"].default
+    corrections: int = RefractConfig.model_fields["corrections"].default
     patch_folders: list[str] = Field(default_factory=list, alias="patchFolders")
     hover: Hover = Field(default_factory=Hover)
     heatmap: Heatmap = Field(default_factory=Heatmap)
