@@ -224,13 +224,18 @@ def grammar(lexicon: Lexicon, sentences: list[str]) -> tuple[list[str], np.ndarr
     return classes, np.log(counts / counts.sum(axis=1, keepdims=True))
 
 
+def corpus_words(line: str) -> list[str]:
+    """A corpus line's words as the lexicon counts them: lowercase runs of letters."""
+    return re.findall(r"[a-z]+", line.lower())
+
+
 def context_sentences(words: set[str], lines: list[str], at_least: int) -> list[str]:
     """Corpus sentences, in corpus order, until each word has been seen in `at_least` of them
     (or in all that hold it): the fewest for MiniLM to read."""
     seen: Counter[str] = Counter()
     out = []
     for line in dict.fromkeys(lines):
-        held = [w for w in re.findall(r"[a-z]+", line.lower()) if w in words]
+        held = [w for w in corpus_words(line) if w in words]
         if any(seen[w] < at_least for w in held):
             out.append(line)
             seen.update(held)
@@ -265,7 +270,7 @@ def main() -> None:
     lines = [line for f in COUNTED for line in f.read_text().splitlines()]
     counts: Counter[str] = Counter()
     for line in lines:
-        counts.update(re.findall(r"[a-z]+", line.lower()))
+        counts.update(corpus_words(line))
     lemmas, exceptions = wordnet()
     rows = []
     for word, n in counts.most_common():
@@ -287,7 +292,7 @@ def main() -> None:
     words = [w for w, _, _ in rows]
     alone = np.concatenate([codec.encode(words[i : i + 256]) for i in range(0, len(words), 256)])
     context = in_context(codec.encoder, words, context_sentences(set(words), lines, CONTEXTS))
-    found = np.linalg.norm(context, axis=1, keepdims=True) > 0
+    found = context.any(axis=1, keepdims=True)  # in_context's rows are unit, or zero for words never read
     vectors = np.where(found, unit(CONTEXT_WEIGHT * context + (1 - CONTEXT_WEIGHT) * alone), alone)
     print(f"{int(found.sum())} of {len(words)} words read in context")
     lexicon = Lexicon(words, [tuple(t) for _, t, _ in rows], vectors, frozenset(FUNCTION_WORDS), {}, np.zeros(0))
