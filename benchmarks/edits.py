@@ -29,7 +29,7 @@ AMOUNTS = (-2.0, -1.0, 0.0, 1.0, 2.0)
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--codec", default="embedded")
-    p.add_argument("--samples", type=int, default=4)
+    p.add_argument("--samples", type=int, default=None, help="decoder candidates (default: the config's)")
     p.add_argument("--every", type=int, default=1, help="use every n-th dev sentence (a quicker, rougher run)")
     p.add_argument("--fluency", action="store_true", help="also judge fluency with SmolLM2 (benchmarks/fluency.py)")
     p.add_argument("--no-sliders", action="store_true", help="skip the slider sweeps (5 rewrites per sentence and op)")

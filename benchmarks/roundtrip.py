@@ -3,7 +3,7 @@
 Decodes every dev sentence from its embedding alone (op `roundtrip`, reranked candidates) and
 prints chrF against the source (sacrebleu), the share of exact reconstructions and timing.
 
-    python benchmarks/roundtrip.py [--codec embedded] [--samples 4] [--corrections 6] [--seed 0] [--show 8] [--bag]
+    python benchmarks/roundtrip.py [--codec embedded] [--samples 8] [--corrections 7] [--seed 0] [--show 8] [--bag]
                                    [--fluency smollm2|gemma3]
 
 --bag also asks whether the words or their order fall short: the share of the source's words the
@@ -31,7 +31,7 @@ from refract.rewrite import RewriteRequest, rewrite
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--codec", default="embedded")
-    p.add_argument("--samples", type=int, default=4)
+    p.add_argument("--samples", type=int, default=None, help="decoder candidates (default: the config's)")
     p.add_argument("--corrections", type=int, default=None, help="correction rounds (default: the config's)")
     p.add_argument("--seed", type=int, default=0, help="of the sampled candidates")
     p.add_argument("--show", type=int, default=8, help="examples to print")
@@ -52,7 +52,7 @@ def main() -> None:
         score = chrf.sentence_score(result.text, [text]).score
         rows.append((register, text, result.text, score, result.seconds, result.candidates[0].similarity))
     print(
-        f"codec {codec.fingerprint}  load {load_s:.1f}s  samples {args.samples}  "
+        f"codec {codec.fingerprint}  load {load_s:.1f}s  samples {config.samples}  "
         f"corrections {config.corrections}  dev sentences {len(rows)}"
     )
     print(f"{'register':<14}{'chrF':>7}{'exact':>8}")

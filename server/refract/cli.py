@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     rw.add_argument("--source", help="source passage for tone, topic and blend")
     rw.add_argument("--patch", help="style patch file for the patch op")
     rw.add_argument("--feature", help="feature id or label for the feature op")
-    rw.add_argument("--samples", type=int, help="candidates to decode (default 4)")
+    rw.add_argument("--samples", type=int, help="candidates to decode (default 8)")
     rw.add_argument("--seed", type=int, help="random seed (default 0)")
     rw.add_argument(
         "--corrections", type=int, help="correction rounds for roundtrip, topic and blend (default 7; 0 = fastest)"

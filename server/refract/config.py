@@ -14,7 +14,7 @@ class RefractConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     codec: str = Field("embedded", description="codec name; 'embedded' is the model shipped with Refract")
-    samples: int = Field(4, ge=1, le=32, description="candidates decoded per rewrite")
+    samples: int = Field(8, ge=1, le=32, description="candidates decoded per rewrite")
     temperature: float = Field(0.7, ge=0.0, le=2.0, description="sampling temperature for candidates after the first")
     seed: int = Field(0, description="random seed, so the same request gives the same rewrite")
     corrections: int = Field(

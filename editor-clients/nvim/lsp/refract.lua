@@ -13,7 +13,7 @@ return {
   settings = {
     refract = {
       codec = 'embedded', -- the model shipped with Refract
-      samples = 4, -- candidates decoded per rewrite, 1..32
+      samples = 8, -- candidates decoded per rewrite, 1..32
       corrections = 7, -- correction rounds for roundtrip, topic, blend, 0..32
       patchFolders = {}, -- extra folders searched for style patches
       hover = { enabled = true }, -- readouts on hover (`K`)

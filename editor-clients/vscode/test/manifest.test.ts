@@ -41,7 +41,7 @@ describe('package.json', () => {
   it('contributes every setting the server reads, with the documented defaults', () => {
     const props = pkg.contributes.configuration.properties;
     expect(props['refract.codec']).toMatchObject({ type: 'string', default: 'embedded' });
-    expect(props['refract.samples']).toMatchObject({ type: 'integer', default: 4, minimum: 1, maximum: 32 });
+    expect(props['refract.samples']).toMatchObject({ type: 'integer', default: 8, minimum: 1, maximum: 32 });
     expect(props['refract.patchFolders']).toMatchObject({ type: 'array', default: [] });
     expect(props['refract.hover.enabled']).toMatchObject({ type: 'boolean', default: true });
     expect(props['refract.heatmap.feature']).toMatchObject({ type: 'string', default: 'sentiment' });

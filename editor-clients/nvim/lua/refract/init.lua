@@ -699,7 +699,7 @@ local function base_config()
     settings = {
       refract = {
         codec = 'embedded',
-        samples = 4,
+        samples = 8,
         corrections = 7,
         patchFolders = {},
         hover = { enabled = true },
