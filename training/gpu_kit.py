@@ -27,7 +27,7 @@ back in $OUT in parts of at most 15 MiB (a device call returns files of 16 MiB a
     python training/gpu_kit.py pack --codec embedded      # runs/gpukit/call1
     python training/gpu_kit.py aside
     # device run: carry ["runs/gpukit/call1"],
-    #   command "python3 training/gpu_kit.py train --codec embedded --seconds 560", timeout_s 600
+    #   command "python3 training/gpu_kit.py train --codec embedded --seconds 570", timeout_s 600
     python training/gpu_kit.py restore
     python training/gpu_kit.py unpack DIR --to runs/emb-gpu   # DIR: the files that came back
 """
