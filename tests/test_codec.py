@@ -181,14 +181,13 @@ def test_a_corrector_beside_the_decoder_is_loaded_and_starts_as_the_decoder(tmp_
     from refract.codec.embedded import CORRECTOR_FILE, WEIGHTS_DIR, EmbeddedCodec
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
+    from train_codec import fp16
     from train_corrector import corrector_from
 
     corrector, new = corrector_from(codec.decoder)
     weights = tmp_path / "weights"
     shutil.copytree(WEIGHTS_DIR, weights, ignore=shutil.ignore_patterns("smol"))
-    save_file(
-        {n: t.half().contiguous() for n, t in corrector.state_dict().items() if n in new}, weights / CORRECTOR_FILE
-    )
+    save_file(fp16({n: t for n, t in corrector.state_dict().items() if n in new}), weights / CORRECTOR_FILE)
     with_corrector = EmbeddedCodec(weights)
     assert with_corrector.refines and with_corrector.refine_rounds == 2
     assert with_corrector.fingerprint != codec.fingerprint

@@ -88,13 +88,14 @@ def pack(codec: str, chunk_mb: int, lines: int | None) -> None:
         for name in CORPUS_FILES:
             text = (ROOT / "data/corpus" / name).read_text().splitlines()[:lines]
             (stage / "corpus" / f"{name}.gz").write_bytes(gzip.compress("\n".join(text).encode() + b"\n"))
+        start = "smol" if codec == "smol" else "minilm"  # what the training starts from
         if codec == "smol":
-            shutil.copytree(SMOL, stage / "smol")
+            shutil.copytree(SMOL, stage / start)
         else:
-            pack_minilm(stage / "minilm")
+            pack_minilm(stage / start)
         buffer = io.BytesIO()
         with tarfile.open(fileobj=buffer, mode="w") as out:
-            for part in ("wheels", "corpus", "smol" if codec == "smol" else "minilm"):
+            for part in ("wheels", "corpus", start):
                 out.add(stage / part, arcname=part)
     data = buffer.getvalue()
     calls = split(data, chunk_mb * 2**20, KIT)
@@ -244,7 +245,7 @@ def hand_back(run: Path, out: Path) -> None:
             (out / f.name).write_bytes(data)
             continue
         for k, at in enumerate(range(0, len(data), PART)):
-            (out / f"{f.name}.part{k}").write_bytes(data[at : at + PART])
+            (out / f"{f.name}.part{k:02d}").write_bytes(data[at : at + PART])  # sorted by name, as `joined` reads
     print(f"handed back: {sorted(p.name for p in out.iterdir())}", flush=True)
 
 
@@ -255,7 +256,7 @@ def unpack_returned(came: Path, to: Path) -> None:
         if ".part" not in f.name:
             shutil.copy(f, to / f.name)
     for whole in sorted({f.name.split(".part")[0] for f in came.glob("*.part*")}):
-        parts = sorted(came.glob(f"{whole}.part*"), key=lambda p: int(p.name.rsplit("part", 1)[1]))
+        parts = sorted(came.glob(f"{whole}.part*"))
         (to / whole).write_bytes(b"".join(p.read_bytes() for p in parts))
     print(f"{to}: {sorted(p.name for p in to.iterdir())}")
 
