@@ -3,7 +3,8 @@
 Decodes every dev sentence from its embedding alone (op `roundtrip`, reranked candidates) and
 prints chrF against the source (sacrebleu), the share of exact reconstructions and timing.
 
-    python benchmarks/roundtrip.py [--codec embedded] [--samples 8] [--corrections 7] [--seed 0] [--show 8] [--bag]
+    python benchmarks/roundtrip.py [--codec embedded] [--samples 8] [--corrections 7] [--correction-seconds S]
+                                   [--seed 0] [--show 8] [--bag]
                                    [--fluency smollm2|gemma3]
 
 --bag also asks whether the words or their order fall short: the share of the source's words the
@@ -33,6 +34,12 @@ def main() -> None:
     p.add_argument("--codec", default="embedded")
     p.add_argument("--samples", type=int, default=None, help="decoder candidates (default: the config's)")
     p.add_argument("--corrections", type=int, default=None, help="correction rounds (default: the config's)")
+    p.add_argument(
+        "--correction-seconds",
+        type=float,
+        default=None,
+        help="time limit of a correction (default: the config's; 0: none)",
+    )
     p.add_argument("--seed", type=int, default=0, help="of the sampled candidates")
     p.add_argument("--show", type=int, default=8, help="examples to print")
     p.add_argument("--bag", action="store_true", help="also measure words against word order")
@@ -44,6 +51,8 @@ def main() -> None:
     config = RefractConfig.from_env(
         codec=args.codec, samples=args.samples, corrections=args.corrections, seed=args.seed
     )
+    if args.correction_seconds is not None:  # 0: every round, so fidelity does not depend on the machine's speed
+        config = config.model_copy(update={"correction_seconds": args.correction_seconds or None})
     dev = load_dev()
     chrf = CHRF()
     rows = []

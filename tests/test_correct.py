@@ -37,3 +37,12 @@ def test_no_rounds_ranks_the_guesses_and_adds_nothing(codec, lexicon):
 
 def test_nothing_to_correct_gives_nothing(codec, lexicon):
     assert correct(codec, lexicon, codec.encode([TEXT])[0], ["", "  "], QUICK) == []
+
+
+def test_a_time_limit_ends_the_rounds_early_but_always_runs_the_first(codec, lexicon):
+    z = codec.encode([TEXT])[0]
+    guesses = ["A sensor sends temperature readings by radio."]
+    rounds = Correction(rounds=3, proposals=8)
+    limited = correct(codec, lexicon, z, guesses, Correction(rounds=3, proposals=8, seconds=1e-6))
+    assert len(limited) == 1 + 8  # the guess and one round's proposals
+    assert len(correct(codec, lexicon, z, guesses, rounds)) == 1 + 3 * 8

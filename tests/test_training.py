@@ -105,3 +105,35 @@ def test_a_word_read_in_context_leans_toward_what_its_sentences_are_about() -> N
     assert abs(float(np.linalg.norm(rivers[0])) - 1) < 1e-5 and not rivers[1].any()
     river, cash = encoder.encode(["a river", "a loan of money"]).numpy()
     assert rivers[0] @ river > money[0] @ river and money[0] @ cash > rivers[0] @ cash
+
+
+def test_word_dropped_copies_are_made_from_the_stored_ids_as_if_the_sentence_had_lost_words() -> None:
+    """EncoderInputs masks whole whitespace words (punctuation and word pieces go with their word),
+    as prepare_codec_data.word_dropout does to the text: each copy tokenizes like a sentence of
+    some of the words, in order, never none of them."""
+    from itertools import combinations
+
+    from prepare_codec_data import WORD_DROP
+    from train_codec import EncoderInputs
+
+    encoder = SentenceEncoder(minilm_path(), bf16=False)
+    lines = ["Unbelievably, the rain-soaked ferry docked at 6:40 p.m.", "Short one."]
+    inputs = EncoderInputs(encoder, lines)
+    words = lines[0].split()
+    subsets = {
+        tuple(encoder.tokenizer(" ".join(kept))["input_ids"]): len(kept)
+        for n in range(1, len(words) + 1)
+        for kept in combinations(words, n)
+    }
+    generator = torch.Generator().manual_seed(0)
+    whole = inputs.batch([0, 1], torch.tensor([False, False]), generator)
+    assert [r[m.bool()].tolist() for r, m in zip(whole["input_ids"], whole["attention_mask"], strict=True)] == [
+        encoder.tokenizer(line)["input_ids"] for line in lines
+    ]
+    lost = []
+    for _ in range(200):
+        batch = inputs.batch([0], torch.tensor([True]), generator)
+        ids = tuple(batch["input_ids"][0][batch["attention_mask"][0].bool()].tolist())
+        assert ids in subsets  # closed up, word by word: a sentence of some of the words
+        lost.append(1 - subsets[ids] / len(words))
+    assert abs(sum(lost) / len(lost) - WORD_DROP) < 0.05

@@ -47,7 +47,10 @@ def vector_file(corpus: Path, kind: str) -> Path:
     return corpus.parent / (f"{kind}.npy" if corpus.stem == "train" else f"{corpus.stem}_{kind}.npy")
 
 
-def word_dropout(sentence: str, rng: random.Random, p: float = 0.15) -> str:
+WORD_DROP = 0.15  # share of words a word-dropped copy loses
+
+
+def word_dropout(sentence: str, rng: random.Random, p: float = WORD_DROP) -> str:
     words = sentence.split()
     kept = [w for w in words if rng.random() >= p]
     return " ".join(kept or words[:1])

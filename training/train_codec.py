@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import random
 import shutil
 import time
 from collections.abc import Callable
@@ -36,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from prepare_codec_data import CORPUS, CORPUS_FILES, vector_file, word_dropout
+from prepare_codec_data import CORPUS, CORPUS_FILES, WORD_DROP, vector_file
 from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
 
@@ -60,16 +59,21 @@ def tokenize(tok: Tokenizer, lines: list[str], max_tokens: int) -> list[list[int
     return [enc.ids[: max_tokens - 1] + [EOS] for enc in tok.encode_batch(lines)]
 
 
-def make_batch(rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-    """Inputs start with BOS; targets are the inputs shifted left, PAD where there is no token."""
-    width = max(map(len, rows))
-    inputs = torch.full((len(rows), width), PAD, dtype=torch.long)
-    targets = torch.full((len(rows), width), PAD, dtype=torch.long)
+def padded(rows: list[list[int]]) -> torch.Tensor:
+    """Token rows as one (N, longest) tensor, PAD after each row: a batch is then an index into it
+    (batches built from Python lists bound the GPU run's steps at 0.11 s)."""
+    out = np.full((len(rows), max(map(len, rows))), PAD, dtype=np.int32)
     for i, row in enumerate(rows):
-        inputs[i, 0] = BOS
-        inputs[i, 1 : len(row)] = torch.tensor(row[:-1])
-        targets[i, : len(row)] = torch.tensor(row)
-    return inputs, targets
+        out[i, : len(row)] = row
+    return torch.from_numpy(out)
+
+
+def batch_of(tokens: torch.Tensor, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Inputs and targets of rows `idx` of a `padded` tensor of rows ending in EOS: the targets are
+    the rows, the inputs BOS and the targets shifted right (past EOS they are never attended to)."""
+    targets = tokens[idx]
+    targets = targets[:, : int((targets != PAD).sum(1).max())].long()
+    return torch.cat([torch.full_like(targets[:, :1], BOS), targets[:, :-1]], dim=1), targets
 
 
 def perturb(z: torch.Tensor, sigma: float) -> torch.Tensor:
@@ -142,6 +146,43 @@ def trainable_encoder(rank: int, resume: Path | None, device: str) -> SentenceEn
     return encoder
 
 
+class EncoderInputs:
+    """MiniLM's token ids of every line, made once (on the training device), and for each token the
+    whitespace-separated word it belongs to: a word-dropped copy (prepare_codec_data.word_dropout,
+    which splits on whitespace) is then a mask over the ids, not a sentence tokenized again."""
+
+    def __init__(self, encoder: SentenceEncoder, lines: list[str]) -> None:
+        found = encoder.tokenizer(
+            lines, truncation=True, max_length=encoder.max_tokens, padding=True, return_offsets_mapping=True
+        )
+        words = np.full((len(lines), len(found["input_ids"][0])), -1, dtype=np.int16)  # -1: [CLS], [SEP], padding
+        for i, (line, offsets) in enumerate(zip(lines, found["offset_mapping"], strict=True)):
+            word = -1
+            for j, (begin, end) in enumerate(offsets):
+                if end > begin:  # a token of the text, not a special one
+                    word += begin == 0 or line[begin - 1].isspace()
+                    words[i, j] = word
+        self.ids = torch.tensor(found["input_ids"], dtype=torch.int32, device=encoder.device)
+        self.words = torch.from_numpy(words).to(encoder.device)
+        self.most_words = int(words.max()) + 1
+        self.pad = encoder.tokenizer.pad_token_id
+
+    def batch(self, idx: list[int], dropped: torch.Tensor, generator: torch.Generator) -> dict[str, torch.Tensor]:
+        """The rows' ids and attention mask, the rows where `dropped` each losing WORD_DROP of its
+        words at random (all but the first, should all be drawn), the kept tokens closed up."""
+        ids, words = self.ids[idx].long(), self.words[idx].long()
+        device = ids.device
+        drop = torch.rand(len(idx), self.most_words, generator=generator, device=device) < WORD_DROP
+        drop &= dropped.to(device)[:, None]
+        absent = torch.arange(self.most_words, device=device) > words.max(1, keepdim=True).values
+        drop[:, 0] &= ~(drop | absent).all(1)
+        keep = (ids != self.pad) & ~((words >= 0) & drop.gather(1, words.clamp(min=0)))
+        order = torch.sort((~keep).to(torch.int8), dim=1, stable=True).indices
+        ids, keep = ids.gather(1, order), keep.gather(1, order)
+        width = int(keep.sum(1).max())
+        return {"input_ids": ids[:, :width], "attention_mask": keep[:, :width].long()}
+
+
 class BatchVectors:
     """Where a batch's vectors come from: MiniLM's stored ones, or an encoder adapter trained along.
 
@@ -153,13 +194,14 @@ class BatchVectors:
         self, args: argparse.Namespace, lines: list[str], z: tuple[torch.Tensor, torch.Tensor], resume: Path | None
     ) -> None:
         self.args, self.lines, self.z = args, lines, z
-        self.rng = random.Random(args.seed)
+        self.generator = torch.Generator(args.device).manual_seed(args.seed)
         self.autocast = torch.autocast(
             args.device.split(":")[0], torch.bfloat16, enabled=args.device != "cpu" or native_bf16()
         )
-        self.encoder = None
+        self.encoder = self.inputs = None
         if args.train_encoder or (resume is not None and resume.is_file()):
             self.encoder = trainable_encoder(args.encoder_rank, resume, args.device)
+            self.inputs = EncoderInputs(self.encoder, lines)
 
     def param_groups(self) -> list[dict]:
         """The encoder adapter's optimiser group (learning rate scaled), if it trains."""
@@ -168,18 +210,22 @@ class BatchVectors:
         params = [p for p in self.encoder.model.parameters() if p.requires_grad]
         return [{"params": params, "scale": self.args.encoder_lr_scale}]
 
-    def encode(self, texts: list[str]) -> torch.Tensor:
-        """The vectors of texts from the encoder being trained (with gradients where enabled)."""
+    def encode(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        """The vectors of a tokenized batch from the encoder being trained (with gradients where enabled)."""
         assert self.encoder is not None
         with self.autocast:
-            return pooled(self.encoder.model, self.encoder.tokenize(texts))
+            return pooled(self.encoder.model, batch)
 
     @torch.no_grad()
     def held_out(self, count: int) -> torch.Tensor:
         """The clean vectors of the first `count` rows, unperturbed (prints their cosine to MiniLM's)."""
         if self.encoder is None:
             return self.z[0][:count].to(self.args.device)
-        z = torch.cat([self.encode(self.lines[i : min(i + 64, count)]) for i in range(0, count, 64)]).float()
+        assert self.inputs is not None
+        rows = [list(range(i, min(i + 64, count))) for i in range(0, count, 64)]
+        z = torch.cat(
+            [self.encode(self.inputs.batch(r, torch.zeros(len(r), dtype=torch.bool), self.generator)) for r in rows]
+        )
         print(f"held-out cosine to MiniLM's own vectors: {(z.cpu() * self.z[0][:count]).sum(-1).mean():.4f}")
         return z
 
@@ -190,9 +236,8 @@ class BatchVectors:
             return stored_latents(self.z, idx, noisy, self.args.sigma).to(self.args.device), torch.zeros(())
         # The word-dropped copies are drawn afresh; the tether holds the clean rows to MiniLM's vectors,
         # so the features, directions and lexicon of its space still apply.
-        drops = noisy.tolist()
-        texts = [word_dropout(self.lines[i], self.rng) if d else self.lines[i] for i, d in zip(idx, drops, strict=True)]
-        fresh = self.encode(texts)
+        assert self.inputs is not None
+        fresh = self.encode(self.inputs.batch(idx, noisy, self.generator)).float()
         clean = ~noisy.to(self.args.device)
         cosine = (fresh[clean] * self.z[0][idx].to(self.args.device)[clean]).sum(-1)
         return perturb(fresh, self.args.sigma), self.args.tether * (1 - cosine).sum() / len(idx)
@@ -308,21 +353,23 @@ def main() -> None:
         model.load_state_dict(load_file(str(WEIGHTS_DIR / "decoder.safetensors")))
     model = model.to(args.device)
     groups = [{"params": list(model.parameters())}, *vectors.param_groups()]
-    opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
+    opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98), fused=args.device != "cpu")
     n_params = sum(p.numel() for group in groups for p in group["params"])
     print(f"{len(rows)} sentences, {n_params / 1e6:.1f}M trained parameters, {args.minutes} min budget", flush=True)
+
+    tokens = padded(rows).to(args.device)
 
     def held_out_loss() -> float:
         model.eval()
         with torch.no_grad():
-            inputs, targets = (t.to(args.device) for t in make_batch(rows[:HELD]))
+            inputs, targets = batch_of(tokens, torch.arange(HELD, device=args.device))
             logits = model(vectors.held_out(HELD), inputs)
             loss = F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=PAD).item()
         model.train()
         return loss
 
     def batch_loss(idx: list[int], noisy: torch.Tensor) -> torch.Tensor:
-        inputs, targets = (t.to(args.device) for t in make_batch([rows[i] for i in idx]))
+        inputs, targets = batch_of(tokens, torch.tensor(idx, device=args.device))
         z, tether = vectors.batch(idx, noisy)
         # bf16 matmuls where the hardware has them (AMX, or a GPU); float32 weights either way.
         with vectors.autocast:

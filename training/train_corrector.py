@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from prepare_codec_data import CORPUS, CORPUS_FILES
 from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
-from train_codec import HELD, fp16, length_order, make_batch, tokenize, train_for
+from train_codec import HELD, batch_of, fp16, length_order, padded, tokenize, train_for
 
 from refract.codec.embedded import CORRECTOR_FILE, WEIGHTS_DIR
 from refract.codec.model import PAD, DecoderConfig, LatentDecoder
@@ -42,14 +42,6 @@ def corrector_from(decoder: LatentDecoder) -> tuple[LatentDecoder, list[str]]:
     for name, param in model.named_parameters():
         param.requires_grad = name in new
     return model, new
-
-
-def drafts(rows: list[list[int]]) -> torch.Tensor:
-    """Guesses' token ids (each ending in EOS) padded with PAD to one width."""
-    out = torch.full((len(rows), max(map(len, rows))), PAD, dtype=torch.long)
-    for i, row in enumerate(rows):
-        out[i, : len(row)] = torch.tensor(row)
-    return out
 
 
 def main() -> None:
@@ -94,9 +86,13 @@ def main() -> None:
     opt = torch.optim.AdamW(trained, lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
     print(f"{len(rows)} guesses, {sum(p.numel() for p in trained) / 1e6:.2f}M trained parameters", flush=True)
 
+    tokens, guess_tokens = padded(rows).to(args.device), padded(guess_rows).to(args.device)
+
     def loss_of(idx: list[int]) -> torch.Tensor:
-        inputs, targets = (t.to(args.device) for t in make_batch([rows[i] for i in idx]))
-        draft = drafts([guess_rows[i] for i in idx]).to(args.device)
+        at = torch.tensor(idx, device=args.device)
+        inputs, targets = batch_of(tokens, at)
+        draft = guess_tokens[at]
+        draft = draft[:, : int((draft != PAD).sum(1).max())].long()
         logits = model(latent[idx].to(args.device), inputs, draft)
         return F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(), ignore_index=PAD)
 

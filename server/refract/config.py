@@ -16,9 +16,14 @@ class RefractConfig(BaseModel):
     codec: str = Field("embedded", description="codec name; 'embedded' is the model shipped with Refract")
     samples: int = Field(8, ge=1, le=32, description="candidates decoded per rewrite")
     temperature: float = Field(0.7, ge=0.0, le=2.0, description="sampling temperature for candidates after the first")
-    seed: int = Field(0, description="random seed, so the same request gives the same rewrite")
+    seed: int = Field(
+        0, description="random seed, so the same request gives the same rewrite (when its correction is not cut short)"
+    )
     corrections: int = Field(
         7, ge=0, le=32, description="correction rounds when decoding from a vector alone (roundtrip, topic, blend)"
+    )
+    correction_seconds: float | None = Field(
+        1.1, gt=0, description="time the correction of a sentence may take; rounds stop early past it (None: no limit)"
     )
     max_words: int = Field(200, ge=1, description="longest selection accepted")
     patch_folders: tuple[str, ...] = Field((), description="extra folders searched for style patches")

@@ -12,13 +12,14 @@ every proposal by its cosine to the target. Only the vector is used: no source t
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from refract.codec import Codec
 from refract.operations import unit
-from refract.revise import Token, along, like, render, tokens_of
+from refract.revise import Token, like, render, tokens_of
 from refract.space.lexicon import Lexicon
 
 # Class-bigram grammar (refract.space.lexicon) per unit of cosine. Small: on every sixth dev
@@ -37,6 +38,9 @@ class Correction:
     beam: int = 3  # versions expanded per round
     proposals: int = 40  # edits re-encoded per round, the most promising by a word-level estimate
     donors: int = 6  # words proposed per part of speech
+    # Rounds stop early when the next would end past this many seconds (the first always runs), so
+    # a rewrite's latency holds on a slower or busy CPU (RefractConfig.correction_seconds).
+    seconds: float | None = None
 
 
 def correct(
@@ -58,17 +62,27 @@ def correct(
     judge(list(dict.fromkeys(g for g in guesses if g.strip())))
     for r in range(codec.refine_rounds if seen and search.rounds else 0):  # a trained corrector's rewrites first
         judge([t for t in dict.fromkeys(codec.refine(target, best(1)[0], n=REFINED, seed=r)) if t.strip()])
-    for _ in range(search.rounds if seen else 0):
-        proposals: dict[str, float] = {}
-        for text in best(search.beam):
-            missing = target - seen[text][1]
-            for estimate, tokens in _corrections(tokens_of(text), lexicon, missing, search.donors):
-                version = render(tokens)
-                if version and version not in seen and estimate > proposals.get(version, -np.inf):
-                    proposals[version] = estimate
+    started = time.perf_counter()
+    for r in range(search.rounds if seen else 0):
+        spent = time.perf_counter() - started
+        if r and search.seconds is not None and spent * (r + 1) / r > search.seconds:
+            break
+        edits = [
+            edit
+            for text in best(search.beam)
+            for edit in _corrections(tokens_of(text), lexicon, target - seen[text][1], search.donors)
+        ]
+        # Thousands of edits, a few dozen re-encoded: render only the most promising, best first.
+        proposals: dict[str, None] = {}
+        for _, tokens in sorted(edits, key=lambda e: -e[0]):
+            version = render(tokens)
+            if version and version not in seen:
+                proposals[version] = None
+                if len(proposals) == search.proposals:
+                    break
         if not proposals:
             break
-        judge(sorted(proposals, key=lambda t: -proposals[t])[: search.proposals])
+        judge(list(proposals))
     return best(len(seen))
 
 
@@ -76,20 +90,23 @@ def _corrections(
     tokens: list[str], lexicon: Lexicon, missing: np.ndarray, donors_per_tag: int
 ) -> list[tuple[float, list[str]]]:
     """(estimated gain along `missing`, edited tokens) for every single-word edit worth trying."""
-    donors = lexicon.toward(missing, donors_per_tag)
+    scores = lexicon.vectors @ missing  # each word's estimate (refract.revise.along), read once for all edits
+    donors = lexicon.top(scores, donors_per_tag)
     lower = [t.lower() for t in tokens]
+    known = {w: lexicon.index(w) for w in {*lower, *(w for words in donors.values() for w in words)}}
+    gain = {w: 0.0 if i is None else float(scores[i]) for w, i in known.items()}
     out = []
     for i, word in enumerate(tokens):
-        out.append((-along(lexicon, [lower[i]], missing), tokens[:i] + tokens[i + 1 :]))
+        here = gain[lower[i]]
+        out.append((-here, tokens[:i] + tokens[i + 1 :]))
         if lower[i] in lexicon.function_words:
             continue
         tag = lexicon.tag_at(lower, i)
-        here = along(lexicon, [lower[i]], missing)
         for w in donors.get(tag, ()):
             if w != lower[i]:
-                out.append((along(lexicon, [w], missing) - here, tokens[:i] + [like(w, word)] + tokens[i + 1 :]))
+                out.append((gain[w] - here, tokens[:i] + [like(w, word)] + tokens[i + 1 :]))
     for i in range(1, len(tokens) + 1):  # not before the first word, whose capital would stay
         for tag in INSERTED_TAGS:
             for w in donors.get(tag, ())[:INSERTS_PER_TAG]:
-                out.append((along(lexicon, [w], missing), tokens[:i] + [Token(w)] + tokens[i:]))
+                out.append((gain[w], tokens[:i] + [Token(w)] + tokens[i:]))
     return out

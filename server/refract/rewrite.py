@@ -185,7 +185,7 @@ def rewrite(
     groups = [[] for _ in targets] if keeps and lexicon is not None else decoded(codec, targets, config)
     if lexicon is not None:
         kinds = word_edits(request.op, request.amount)
-        correction = Correction(rounds=config.corrections)
+        correction = Correction(rounds=config.corrections, seconds=config.correction_seconds)
         for group, sentence, target in zip(groups, sentences, targets, strict=True):
             _check(should_stop)
             if keeps:

@@ -72,7 +72,11 @@ class Lexicon:
 
     def toward(self, direction: np.ndarray, k: int) -> dict[str, list[str]]:
         """Per usual part of speech, the k words whose vectors point furthest along direction."""
-        scores, out = self.vectors @ direction, {}  # once for all words: a copy per tag costs more
+        return self.top(self.vectors @ direction, k)  # once for all words: a copy per tag costs more
+
+    def top(self, scores: np.ndarray, k: int) -> dict[str, list[str]]:
+        """Per usual part of speech, the k words of highest score (one per word, in lexicon order)."""
+        out = {}
         for tag, rows in self._by_tag.items():  # type: ignore[attr-defined]
             score = scores[rows]
             top = np.argpartition(-score, k)[:k] if len(rows) > k else np.arange(len(rows))
