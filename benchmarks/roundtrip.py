@@ -3,7 +3,7 @@
 Decodes every dev sentence from its embedding alone (op `roundtrip`, reranked candidates) and
 prints chrF against the source (sacrebleu), the share of exact reconstructions and timing.
 
-    python benchmarks/roundtrip.py [--codec embedded] [--samples 8] [--corrections 7] [--correction-seconds S]
+    python benchmarks/roundtrip.py [--codec embedded] [--samples 8] [--corrections 9] [--correction-seconds S]
                                    [--seed 0] [--show 8] [--bag]
                                    [--fluency smollm2|gemma3]
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from sacrebleu.metrics import CHRF
 
-from refract.correct import Correction, correct
+from refract.correct import Correction, correct, lacking
+from refract.operations import unit
 from refract.space.lexicon import load_lexicon
 
 TEXT = "The sensor samples temperature every two seconds and sends the readings over a radio link."
@@ -46,3 +48,13 @@ def test_a_time_limit_ends_the_rounds_early_but_always_runs_the_first(codec, lex
     limited = correct(codec, lexicon, z, guesses, Correction(rounds=3, proposals=8, seconds=1e-6))
     assert len(limited) == 1 + 8  # the guess and one round's proposals
     assert len(correct(codec, lexicon, z, guesses, rounds)) == 1 + 3 * 8
+
+
+def test_what_a_version_lacks_predicts_how_a_small_change_moves_its_cosine():
+    rng = np.random.default_rng(0)
+    target, v = unit(rng.standard_normal((2, 384)))
+    for _ in range(5):
+        d = 1e-3 * rng.standard_normal(384)
+        moved = unit(v + d)[0] @ target - v @ target
+        assert abs(moved - d @ lacking(target, v)) < 0.02 * abs(moved)  # to first order
+    assert abs(lacking(target, v) @ v) < 1e-6  # a move along v itself changes nothing once renormalised

@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     rw.add_argument("--samples", type=int, help="candidates to decode (default 8)")
     rw.add_argument("--seed", type=int, help="random seed (default 0)")
     rw.add_argument(
-        "--corrections", type=int, help="correction rounds for roundtrip, topic and blend (default 7; 0 = fastest)"
+        "--corrections", type=int, help="correction rounds for roundtrip, topic and blend (default 9; 0 = fastest)"
     )
     rw.add_argument("--json", action="store_true", help="print JSON with all candidates and timing")
     rw.add_argument("--jsonl", action="store_true", help="batch mode: one JSON request per stdin line")

@@ -20,7 +20,7 @@ class RefractConfig(BaseModel):
         0, description="random seed, so the same request gives the same rewrite (when its correction is not cut short)"
     )
     corrections: int = Field(
-        7, ge=0, le=32, description="correction rounds when decoding from a vector alone (roundtrip, topic, blend)"
+        9, ge=0, le=32, description="correction rounds when decoding from a vector alone (roundtrip, topic, blend)"
     )
     correction_seconds: float | None = Field(
         1.1, gt=0, description="time the correction of a sentence may take; rounds stop early past it (None: no limit)"

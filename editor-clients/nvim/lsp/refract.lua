@@ -14,7 +14,7 @@ return {
     refract = {
       codec = 'embedded', -- the model shipped with Refract
       samples = 8, -- candidates decoded per rewrite, 1..32
-      corrections = 7, -- correction rounds for roundtrip, topic, blend, 0..32
+      corrections = 9, -- correction rounds for roundtrip, topic, blend, 0..32
       patchFolders = {}, -- extra folders searched for style patches
       hover = { enabled = true }, -- readouts on hover (`K`)
       heatmap = { feature = 'sentiment' }, -- default axis or feature for the heat map

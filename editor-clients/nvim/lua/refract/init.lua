@@ -700,7 +700,7 @@ local function base_config()
       refract = {
         codec = 'embedded',
         samples = 8,
-        corrections = 7,
+        corrections = 9,
         patchFolders = {},
         hover = { enabled = true },
         heatmap = { feature = 'sentiment' },
