@@ -68,11 +68,16 @@ def padded(rows: list[list[int]]) -> torch.Tensor:
     return torch.from_numpy(out)
 
 
+def rows_of(tokens: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
+    """Rows `idx` of a `padded` tensor, as wide as the longest of them."""
+    rows = tokens[idx]
+    return rows[:, : int((rows != PAD).sum(1).max())].long()
+
+
 def batch_of(tokens: torch.Tensor, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Inputs and targets of rows `idx` of a `padded` tensor of rows ending in EOS: the targets are
     the rows, the inputs BOS and the targets shifted right (past EOS they are never attended to)."""
-    targets = tokens[idx]
-    targets = targets[:, : int((targets != PAD).sum(1).max())].long()
+    targets = rows_of(tokens, idx)
     return torch.cat([torch.full_like(targets[:, :1], BOS), targets[:, :-1]], dim=1), targets
 
 

@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from prepare_codec_data import CORPUS, CORPUS_FILES
 from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
-from train_codec import HELD, batch_of, fp16, length_order, padded, tokenize, train_for
+from train_codec import HELD, batch_of, fp16, length_order, padded, rows_of, tokenize, train_for
 
 from refract.codec.embedded import CORRECTOR_FILE, WEIGHTS_DIR
 from refract.codec.model import PAD, DecoderConfig, LatentDecoder
@@ -91,9 +91,7 @@ def main() -> None:
     def loss_of(idx: list[int]) -> torch.Tensor:
         at = torch.tensor(idx, device=args.device)
         inputs, targets = batch_of(tokens, at)
-        draft = guess_tokens[at]
-        draft = draft[:, : int((draft != PAD).sum(1).max())].long()
-        logits = model(latent[idx].to(args.device), inputs, draft)
+        logits = model(latent[idx].to(args.device), inputs, rows_of(guess_tokens, at))
         return F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(), ignore_index=PAD)
 
     def held_out_loss() -> float:

@@ -102,8 +102,10 @@ def _corrections(
     scores = lexicon.vectors @ missing  # each word's estimate (refract.revise.along), read once for all edits
     donors = lexicon.top(scores, donors_per_tag)
     lower = [t.lower() for t in tokens]
-    known = {w: lexicon.index(w) for w in {*lower, *(w for words in donors.values() for w in words)}}
-    gain = {w: 0.0 if i is None else float(scores[i]) for w, i in known.items()}
+    gain = {
+        w: 0.0 if (i := lexicon.index(w)) is None else float(scores[i])
+        for w in {*lower, *(w for words in donors.values() for w in words)}
+    }
     out = []
     for i, word in enumerate(tokens):
         here = gain[lower[i]]
