@@ -58,3 +58,12 @@ def test_what_a_version_lacks_predicts_how_a_small_change_moves_its_cosine():
         moved = unit(v + d)[0] @ target - v @ target
         assert abs(moved - d @ lacking(target, v)) < 0.02 * abs(moved)  # to first order
     assert abs(lacking(target, v) @ v) < 1e-6  # a move along v itself changes nothing once renormalised
+
+
+def test_the_search_writes_the_names_it_puts_in_with_their_capitals(codec, lexicon):
+    text = "The ship sailed down the Danube to the Black Sea."
+    z = codec.encode([text])[0]
+    guess = "The ship sailed down the river to the sea."
+    versions = correct(codec, lexicon, z, [guess], Correction(rounds=2, proposals=30))
+    named = [v for v in versions if "danube" in v.lower()]
+    assert named and all("Danube" in v for v in named), versions[:5]

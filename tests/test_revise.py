@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from refract.operations import unit
-from refract.revise import edit_count, edit_scores, reach, render, revise, tokens_of
+from refract.revise import edit_count, edit_scores, opened, reach, render, revise, tokens_of
 from refract.slots import SENTENCE_ADVERBS
 from refract.space import axis
 from refract.space.lexicon import load_lexicon, quantized, unquantized
@@ -135,3 +135,10 @@ def test_a_comment_adverb_may_open_a_statement(codec, lexicon):
     assert not any("," in v for v in asked)  # "Sadly, could you ..." is not offered
     order = lexicon.ranked(SENTENCE_ADVERBS, axis(codec, "sentiment").direction)
     assert order.index("happily") < order.index("sadly")
+
+
+def test_names_keep_their_capitals_where_words_would_not(lexicon):
+    assert lexicon.written("danube") == "Danube" and lexicon.written("river") == "river"
+    assert lexicon.names and all(w != w.lower() for w in lexicon.names.values())  # "Danube", "kHz"
+    assert render(opened("sadly", tokens_of("Danube floods are rare."), lexicon)) == "Sadly, Danube floods are rare."
+    assert render(opened("sadly", tokens_of("Basalt forms fast."), lexicon)) == "Sadly, basalt forms fast."

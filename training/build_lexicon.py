@@ -14,15 +14,17 @@ the same or the opposite cluster, so "loved" may become
 "hated" but not "hate", and "cheese" never becomes "elegance".
 
 Writes server/refract/space/weights/lexicon.json (space, words, tags, counts, relatives, common
-words, grammar) and lexicon.safetensors (vectors, int8 with a scale per row:
+words, names, grammar) and lexicon.safetensors (vectors, int8 with a scale per row:
 refract.space.lexicon.quantized). Deterministic; 13 minutes on 2 CPU cores, nearly all of it
 MiniLM reading the words in context.
 
     python training/build_lexicon.py
+    python training/build_lexicon.py --names   # only add the names to the lexicon as built
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 from collections import Counter
@@ -167,15 +169,38 @@ def relations() -> dict[tuple[str, str], set[str]]:
     return related
 
 
-def common_words() -> set[str]:
-    """Words WordNet lists in lowercase and never capitalized: common words ("basalt"), not names."""
+def written_forms() -> tuple[set[str], dict[str, set[str]]]:
+    """The word forms WordNet writes in lowercase, and those it writes with capitals, by their lowercase."""
     lower: set[str] = set()
-    capital: set[str] = set()
+    capital: dict[str, set[str]] = {}
     for name in POS:
         for _, words in synset_lines(name):
             for word in filter(str.isalpha, words):
-                (lower if word.islower() else capital).add(word.lower())
-    return lower - capital
+                if word.islower():
+                    lower.add(word)
+                else:
+                    capital.setdefault(word.lower(), set()).add(word)
+    return lower, capital
+
+
+def common_words() -> set[str]:
+    """Words WordNet lists in lowercase and never capitalized: common words ("basalt"), not names."""
+    lower, capital = written_forms()
+    return lower - set(capital)
+
+
+def names(words: list[str], exceptions: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
+    """Those of `words` that WordNet writes only with capitals, and in one way: "danube" ->
+    "Danube". The search inserts lexicon words, and writes these as names."""
+    lower, capital = written_forms()
+
+    def name(word: str) -> bool:
+        # "tigers" and "primates" are plurals of common words before they are teams or an order
+        singular = {base for base, _ in exceptions.get(word, [])}  # "fungi", before the kingdom
+        singular |= {word[:-3] + "y", word[:-2], word[:-1]} if word.endswith("s") else set()
+        return len(word) > 2 and word not in lower and not singular & lower and len(capital.get(word, ())) == 1
+
+    return {w: next(iter(capital[w])) for w in words if name(w)}
 
 
 def bases(word: str, tag: str, exceptions: dict[str, list[tuple[str, str]]]) -> set[str]:
@@ -266,7 +291,20 @@ def in_context(encoder: SentenceEncoder, words: list[str], sentences: list[str])
     return (sums / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
+def add_names() -> None:
+    """Only the names, added to the lexicon as built (a full build takes 13 minutes and the corpus)."""
+    meta = ROOT / "server/refract/space/weights" / LEXICON_FILES[0]
+    info = json.loads(meta.read_text())
+    info["names"] = names(info["words"], wordnet()[1])
+    meta.write_text(json.dumps(info))
+    print(f"{len(info['names'])} names -> {meta}")
+
+
 def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--names", action="store_true", help="only add the names to the lexicon as built")
+    if p.parse_args().names:
+        return add_names()
     lines = [line for f in COUNTED for line in f.read_text().splitlines()]
     counts: Counter[str] = Counter()
     for line in lines:
@@ -309,6 +347,7 @@ def main() -> None:
                 "counts": [n for _, _, n in rows],
                 "relatives": relatives(rows, exceptions),
                 "common": sorted(common_words() - set(words)),
+                "names": names(words, exceptions),
                 "function_words": sorted(FUNCTION_WORDS),
                 "grammar": {"classes": classes, "logp": np.round(logp, 3).tolist()},
                 "source": f"corpus words seen >= {MIN_COUNT} times, tagged with WordNet 3.0 "

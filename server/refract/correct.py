@@ -68,10 +68,13 @@ def correct(
         spent = time.perf_counter() - started
         if r and search.seconds is not None and spent * (r + 1) / r > search.seconds:
             break
+        texts = best(search.beam)
+        # Every lexicon word's estimate for every version, in one pass over the lexicon's rows.
+        scores = lexicon.vectors @ np.stack([lacking(target, seen[t][1]) for t in texts], axis=1)
         edits = [
             edit
-            for text in best(search.beam)
-            for edit in _corrections(tokens_of(text), lexicon, lacking(target, seen[text][1]), search.donors)
+            for v, text in enumerate(texts)
+            for edit in _corrections(tokens_of(text), lexicon, scores[:, v], search.donors)
         ]
         # Thousands of edits, a few dozen re-encoded: render only the most promising, best first.
         proposals: dict[str, None] = {}
@@ -96,10 +99,10 @@ def lacking(target: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 
 def _corrections(
-    tokens: list[str], lexicon: Lexicon, missing: np.ndarray, donors_per_tag: int
+    tokens: list[str], lexicon: Lexicon, scores: np.ndarray, donors_per_tag: int
 ) -> list[tuple[float, list[str]]]:
-    """(estimated gain along `missing`, edited tokens) for every single-word edit worth trying."""
-    scores = lexicon.vectors @ missing  # each word's estimate (refract.revise.along), read once for all edits
+    """(estimated gain, edited tokens) for every single-word edit worth trying; `scores`: each
+    lexicon word's estimate, its vector along what the version lacks (refract.revise.along)."""
     donors = lexicon.top(scores, donors_per_tag)
     lower = [t.lower() for t in tokens]
     gain = {
@@ -115,9 +118,9 @@ def _corrections(
         tag = lexicon.tag_at(lower, i)
         for w in donors.get(tag, ()):
             if w != lower[i]:
-                out.append((gain[w] - here, tokens[:i] + [like(w, word)] + tokens[i + 1 :]))
+                out.append((gain[w] - here, tokens[:i] + [like(lexicon.written(w), word)] + tokens[i + 1 :]))
     for i in range(1, len(tokens) + 1):  # not before the first word, whose capital would stay
         for tag in INSERTED_TAGS:
             for w in donors.get(tag, ())[:INSERTS_PER_TAG]:
-                out.append((gain[w], tokens[:i] + [Token(w)] + tokens[i:]))
+                out.append((gain[w], tokens[:i] + [Token(lexicon.written(w))] + tokens[i:]))
     return out

@@ -260,7 +260,7 @@ def along(lexicon: Lexicon, words: list[str], direction: np.ndarray) -> float:
 
 def like(word: str, original: str) -> str:
     """`word` in the place of `original`: its capital and its spacing."""
-    token = Token(word.capitalize() if original[:1].isupper() else word)
+    token = Token(word[:1].upper() + word[1:] if original[:1].isupper() else word)
     token.glued = getattr(original, "glued", False)
     return token
 

@@ -9,7 +9,8 @@ inserted beside, a word of the sentence without breaking its grammar.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class Lexicon:
     bigrams: np.ndarray  # (C, C) log P(class b | class a) over the corpus, smoothed
     relatives: tuple[tuple[int, ...], ...] = ()  # per word, the rows of its WordNet relatives (synonyms, antonyms)
     common: frozenset[str] = frozenset()  # other words WordNet knows only in lowercase: "basalt", not "Paris"
+    names: Mapping[str, str] = field(default_factory=dict)  # words WordNet writes only with capitals: "Danube"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {w: i for i, w in enumerate(self.words)})
@@ -68,7 +70,11 @@ class Lexicon:
         elif low.endswith("s") and not low.endswith(("ss", "is", "us")):
             stems.append(low[:-1])
         known = any(self.index(stem) is not None or stem in self.common for stem in stems)
-        return low != "i" and (low in self.function_words or known)
+        return low != "i" and low not in self.names and (low in self.function_words or known)
+
+    def written(self, word: str) -> str:
+        """A lexicon word as written inside a sentence: a name with its capitals ("Danube")."""
+        return self.names.get(word, word)
 
     def toward(self, direction: np.ndarray, k: int) -> dict[str, list[str]]:
         """Per usual part of speech, the k words whose vectors point furthest along direction."""
@@ -154,4 +160,5 @@ def load_lexicon(codec: Codec) -> Lexicon:
         np.asarray(grammar["logp"], dtype=np.float32),
         tuple(map(tuple, info["relatives"])),
         frozenset(info["common"]),
+        info.get("names", {}),
     )
