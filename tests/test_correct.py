@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from sacrebleu.metrics import CHRF
 
-from refract.correct import Correction, correct, lacking
+from refract.correct import Correction, _corrections, correct, lacking
 from refract.operations import unit
+from refract.revise import render, tokens_of
 from refract.space.lexicon import load_lexicon
 
 TEXT = "The sensor samples temperature every two seconds and sends the readings over a radio link."
@@ -67,3 +68,10 @@ def test_the_search_writes_the_names_it_puts_in_with_their_capitals(codec, lexic
     versions = correct(codec, lexicon, z, [guess], Correction(rounds=2, proposals=30))
     named = [v for v in versions if "danube" in v.lower()]
     assert named and all("Danube" in v for v in named), versions[:5]
+
+
+def test_edits_never_split_a_word_its_tokens_glue_together(codec, lexicon):
+    tokens = tokens_of("The first games were held in the 1800s in Greece.")
+    scores = lexicon.vectors @ codec.encode(["Olympic athletes competed in Athens."])[0]
+    edited = [render(e) for _, e in _corrections(tokens, lexicon, scores, 6)]
+    assert len(edited) > 100 and all("1800s" in text for text in edited)  # never "1800 Athenss"

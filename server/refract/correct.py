@@ -109,8 +109,13 @@ def _corrections(
         w: 0.0 if (i := lexicon.index(w)) is None else float(scores[i])
         for w in {*lower, *(w for words in donors.values() for w in words)}
     }
+    # A piece glued to the word before it belongs to that word ("1800" "s"): never split them, or
+    # "in the 1800s" becomes "in the 1800 Athenss".
+    joined = [i > 0 and getattr(t, "glued", False) and t[:1].isalnum() for i, t in enumerate(tokens)] + [False]
     out = []
     for i, word in enumerate(tokens):
+        if joined[i] or joined[i + 1]:
+            continue
         here = gain[lower[i]]
         out.append((-here, tokens[:i] + tokens[i + 1 :]))
         if lower[i] in lexicon.function_words:
@@ -120,6 +125,8 @@ def _corrections(
             if w != lower[i]:
                 out.append((gain[w] - here, tokens[:i] + [like(lexicon.written(w), word)] + tokens[i + 1 :]))
     for i in range(1, len(tokens) + 1):  # not before the first word, whose capital would stay
+        if joined[i]:
+            continue
         for tag in INSERTED_TAGS:
             for w in donors.get(tag, ())[:INSERTS_PER_TAG]:
                 out.append((gain[w], tokens[:i] + [Token(lexicon.written(w))] + tokens[i:]))
