@@ -119,3 +119,9 @@ def test_a_subordinate_clause_and_a_question_keep_their_verbs(cuts):
     assert not any("legal move." in c for c in chess)
     tuesday = cuts("Would Tuesday at ten work for a quick call about onboarding?")
     assert not any(c.startswith("Would Tuesday for") or c == "Would Tuesday?" for c in tuesday)
+
+
+def test_a_preposition_the_lexicon_tags_as_an_adverb_goes_with_its_phrase(cuts):
+    harbour = cuts("In the 1800s the small town grew quickly around its busy harbour.")
+    assert "In the 1800s the small town grew quickly." in harbour
+    assert "In the 1800s the small town grew quickly its busy harbour." not in harbour  # not "grew its harbour"

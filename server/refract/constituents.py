@@ -17,7 +17,7 @@ COPULAS = frozenset("is are was were be been am being".split())
 PREPOSITIONS = frozenset(
     """in on at with for from through during by of about after before since across into over under without along
     beyond within among between toward towards against despite behind below above beneath beside upon via
-    near""".split()
+    near around throughout underneath alongside""".split()
 )
 COORDINATORS = frozenset("and but or".split())
 CLAUSE_STARTS = frozenset("because until while although though when whenever unless whereas so".split()) | COORDINATORS
