@@ -72,6 +72,47 @@ def test_the_search_writes_the_names_it_puts_in_with_their_capitals(codec, lexic
 
 def test_edits_never_split_a_word_its_tokens_glue_together(codec, lexicon):
     tokens = tokens_of("The first games were held in the 1800s in Greece.")
-    scores = lexicon.vectors @ codec.encode(["Olympic athletes competed in Athens."])[0]
-    edited = [render(e) for _, e in _corrections(tokens, lexicon, scores, 6)]
+    direction = codec.encode(["Olympic athletes competed in Athens."])[0]
+    edited = [
+        render(e)
+        for _, e in _corrections(tokens, lexicon, lexicon.vectors @ direction, lexicon.function_vectors @ direction, 6)
+    ]
     assert len(edited) > 100 and all("1800s" in text for text in edited)  # never "1800 Athenss"
+
+
+@pytest.mark.parametrize(
+    "guess, text",
+    [
+        ("She walked the room and sat down.", "She walked into the room and sat down."),  # a function word put in
+        ("The children played at the garden.", "The children played in the garden."),  # and swapped
+    ],
+)
+def test_the_search_puts_in_and_swaps_function_words(codec, lexicon, guess, text):
+    z = codec.encode([text])[0]
+    assert correct(codec, lexicon, z, [guess], Correction(rounds=2, proposals=30))[0] == text
+
+
+def test_edits_swap_a_word_for_its_other_forms_and_write_i_as_a_capital(codec, lexicon):
+    guess = "Yesterday returned the blender because the lid flow."
+    direction = lacking(*codec.encode(["Yesterday I returned the blender because the lid flows.", guess]))
+    edits = _corrections(
+        tokens_of(guess), lexicon, lexicon.vectors @ direction, lexicon.function_vectors @ direction, 6
+    )
+    edited = {render(e) for _, e in edits}
+    assert "Yesterday returned the blender because the lid flows." in edited
+    assert "Yesterday I returned the blender because the lid flow." in edited
+
+
+def test_a_word_swapped_in_after_the_first_is_written_as_the_lexicon_writes_it(codec, lexicon):
+    guess = "Yesterday I walked along the Danube with friends."
+    direction = lacking(*codec.encode(["Yesterday we walked along the river with friends.", guess]))
+    edits = _corrections(
+        tokens_of(guess), lexicon, lexicon.vectors @ direction, lexicon.function_vectors @ direction, 6
+    )
+    edited = {render(e) for _, e in edits}
+    assert {
+        "Yesterday we walked along the Danube with friends.",
+        "Yesterday I walked along the river with friends.",
+    } <= edited
+    assert not any(" We " in text or " River " in text for text in edited)  # the capital was the replaced word's
+    assert "River I walked along the Danube with friends." in edited  # the first word's is the sentence's

@@ -33,6 +33,13 @@ def test_lexicon_tags_and_grammar(lexicon):
     )
 
 
+def test_lexicon_knows_other_forms_and_function_words(lexicon):
+    assert {"flow", "flowed", "flowing"} <= set(lexicon.forms_of("flows")) and lexicon.forms_of("zzzq") == []
+    assert {"the", "into", "i"} <= set(lexicon.function_rows) and "ll" not in lexicon.function_rows
+    assert lexicon.function_vectors.shape == (len(lexicon.function_rows), lexicon.vectors.shape[1])
+    assert lexicon.written("i") == "I"
+
+
 def test_toward_gives_each_part_of_speech_its_words_furthest_along_the_direction(lexicon):
     direction = lexicon.vectors[lexicon.index("river")] - lexicon.vectors[lexicon.index("money")]
     scores = lexicon.vectors @ direction

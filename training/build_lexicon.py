@@ -13,13 +13,16 @@ WordNet relative (relatives()) where their tags meet: a synonym, an antonym, or 
 the same or the opposite cluster, so "loved" may become
 "hated" but not "hate", and "cheese" never becomes "elegance".
 
+Function words get vectors the same way, kept apart from the lexicon's words (the decoding search
+swaps and inserts them; source-anchored edits do not).
+
 Writes server/refract/space/weights/lexicon.json (space, words, tags, counts, relatives, common
-words, names, grammar) and lexicon.safetensors (vectors, int8 with a scale per row:
-refract.space.lexicon.quantized). Deterministic; 13 minutes on 2 CPU cores, nearly all of it
-MiniLM reading the words in context.
+words, names, inflections, function words, grammar) and lexicon.safetensors (vectors and function_vectors,
+int8 with a scale per row: refract.space.lexicon.quantized). Deterministic; 13 minutes on 2 CPU
+cores, nearly all of it MiniLM reading the words in context.
 
     python training/build_lexicon.py
-    python training/build_lexicon.py --names   # only add the names to the lexicon as built
+    python training/build_lexicon.py --update   # names, inflections, function words: on the lexicon as built
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import numpy as np
 import torch
 from prepare_codec_data import CORPUS as DATA
 from prepare_codec_data import CORPUS_FILES
-from safetensors.numpy import save_file
+from safetensors.numpy import load_file, save_file
 
 from refract.codec.encoder import MiniLMCodec, SentenceEncoder
 from refract.operations import unit
@@ -82,6 +85,7 @@ FUNCTION_WORDS = set(
     let lets get got go went gone say said also just only even still yet too despite thanks although though
     because unless whether however therefore thus hence instead rather quite per via""".split()
 )
+PIECES = {"s", "t", "ll", "ve", "re", "d", "m"}  # of contractions ("it's", "we'll"): never put in alone
 
 
 def wordnet() -> tuple[dict[str, dict[str, int]], dict[str, list[tuple[str, str]]]]:
@@ -234,6 +238,17 @@ def relatives(rows: list[tuple[str, list[str], int]], exceptions: dict[str, list
     return out
 
 
+def inflections(rows: list[tuple[str, list[str]]], exceptions: dict[str, list[tuple[str, str]]]) -> list[list[int]]:
+    """Per lexicon word, the rows of its other forms: the lexicon words that share a base and a part of
+    speech with it ("flows": "flow", "flowed", "flowing")."""
+    lemmas = [{(base, tag[0]) for tag in tags for base in bases(word, tag, exceptions)} for word, tags in rows]
+    by_lemma: dict[tuple[str, str], set[int]] = {}
+    for i, mine in enumerate(lemmas):
+        for lemma in mine:
+            by_lemma.setdefault(lemma, set()).add(i)
+    return [sorted(set().union(*(by_lemma[lemma] for lemma in mine)) - {i}) for i, mine in enumerate(lemmas)]
+
+
 def grammar(lexicon: Lexicon, sentences: list[str]) -> tuple[list[str], np.ndarray]:
     """(classes, log P(next class | class)) from the corpus, add-0.1 smoothed: the grammar model
     that keeps word edits from producing orders like "I awful enjoyed"."""
@@ -291,21 +306,48 @@ def in_context(encoder: SentenceEncoder, words: list[str], sentences: list[str])
     return (sums / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
-def add_names() -> None:
-    """Only the names, added to the lexicon as built (a full build takes 13 minutes and the corpus)."""
-    meta = ROOT / "server/refract/space/weights" / LEXICON_FILES[0]
+def word_vectors(codec: MiniLMCodec, words: list[str], lines: list[str]) -> np.ndarray:
+    """Per word, MiniLM's vector of the word alone mixed with its vector in corpus sentences (CONTEXT_WEIGHT)."""
+    alone = np.concatenate([codec.encode(words[i : i + 256]) for i in range(0, len(words), 256)])
+    context = in_context(codec.encoder, words, context_sentences(set(words), lines, CONTEXTS))
+    found = context.any(axis=1, keepdims=True)  # in_context's rows are unit, or zero for words never read
+    print(f"{int(found.sum())} of {len(words)} words read in context")
+    return np.where(found, unit(CONTEXT_WEIGHT * context + (1 - CONTEXT_WEIGHT) * alone), alone)
+
+
+def function_vectors(codec: MiniLMCodec, lines: list[str]) -> tuple[list[str], dict[str, np.ndarray]]:
+    """(the function words that stand alone, their vectors as lexicon.safetensors stores them)."""
+    rows = sorted(FUNCTION_WORDS - PIECES)
+    return rows, {f"function_{k}": v for k, v in quantized(word_vectors(codec, rows, lines)).items()}
+
+
+def corpus_lines() -> list[str]:
+    return [line for f in COUNTED for line in f.read_text().splitlines()]
+
+
+def update() -> None:
+    """Recompute, on the lexicon as built, what needs no MiniLM pass over its words: the names, the
+    inflections and the function words' vectors (19 s, against 13 minutes for a full build; needs the corpus)."""
+    meta, tensors = (ROOT / "server/refract/space/weights" / f for f in LEXICON_FILES)
     info = json.loads(meta.read_text())
-    info["names"] = names(info["words"], wordnet()[1])
+    codec = MiniLMCodec(bf16=False)
+    if info["space"] != codec.space:
+        raise SystemExit("the lexicon was built for another encoder: rebuild it all")
+    exceptions = wordnet()[1]
+    info["names"] = names(info["words"], exceptions)
+    info["inflections"] = inflections(list(zip(info["words"], info["tags"], strict=True)), exceptions)
+    info["function_rows"], stored = function_vectors(codec, corpus_lines())
+    save_file({**load_file(str(tensors)), **stored}, str(tensors))
     meta.write_text(json.dumps(info))
-    print(f"{len(info['names'])} names -> {meta}")
+    print(f"{len(info['names'])} names, {len(info['function_rows'])} function words -> {meta}, {tensors}")
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--names", action="store_true", help="only add the names to the lexicon as built")
-    if p.parse_args().names:
-        return add_names()
-    lines = [line for f in COUNTED for line in f.read_text().splitlines()]
+    p.add_argument("--update", action="store_true", help=update.__doc__.split(":")[0])
+    if p.parse_args().update:
+        return update()
+    lines = corpus_lines()
     counts: Counter[str] = Counter()
     for line in lines:
         counts.update(corpus_words(line))
@@ -328,16 +370,13 @@ def main() -> None:
     # adapter is tethered to.
     codec = MiniLMCodec(bf16=False)
     words = [w for w, _, _ in rows]
-    alone = np.concatenate([codec.encode(words[i : i + 256]) for i in range(0, len(words), 256)])
-    context = in_context(codec.encoder, words, context_sentences(set(words), lines, CONTEXTS))
-    found = context.any(axis=1, keepdims=True)  # in_context's rows are unit, or zero for words never read
-    vectors = np.where(found, unit(CONTEXT_WEIGHT * context + (1 - CONTEXT_WEIGHT) * alone), alone)
-    print(f"{int(found.sum())} of {len(words)} words read in context")
+    vectors = word_vectors(codec, words, lines)
+    function_rows, function_stored = function_vectors(codec, lines)
     lexicon = Lexicon(words, [tuple(t) for _, t, _ in rows], vectors, frozenset(FUNCTION_WORDS), {}, np.zeros(0))
     classes, logp = grammar(lexicon, CORPUS.read_text().splitlines())
     meta, tensors = LEXICON_FILES
     out = ROOT / "server/refract/space/weights"
-    save_file(quantized(vectors), str(out / tensors))
+    save_file({**quantized(vectors), **function_stored}, str(out / tensors))
     (out / meta).write_text(
         json.dumps(
             {
@@ -348,7 +387,9 @@ def main() -> None:
                 "relatives": relatives(rows, exceptions),
                 "common": sorted(common_words() - set(words)),
                 "names": names(words, exceptions),
+                "inflections": inflections([(w, t) for w, t, _ in rows], exceptions),
                 "function_words": sorted(FUNCTION_WORDS),
+                "function_rows": function_rows,
                 "grammar": {"classes": classes, "logp": np.round(logp, 3).tolist()},
                 "source": f"corpus words seen >= {MIN_COUNT} times, tagged with WordNet 3.0 "
                 "(training/build_lexicon.py)",

@@ -5,8 +5,8 @@ guesses are all there is, and the small decoder only gets the gist. As in vec2te
 notes), a corrector then edits the best guesses and keeps what re-encodes closer to the target:
 first the codec's trained corrector where it has one (`codec.refine`, a few rewrites of the
 best version), then a search. Each round tries single-word edits of the
-best versions (drop any word; swap a content word; insert a word anywhere), proposing the lexicon
-words that point along what is still missing (target - current vector), and the encoder judges
+best versions (drop any word; swap a word; insert a word anywhere), proposing the lexicon's words
+and function words that point along what is still missing (target - current vector), and the encoder judges
 every proposal by its cosine to the target. Only the vector is used: no source text reaches it.
 """
 
@@ -27,6 +27,14 @@ from refract.space.lexicon import Lexicon
 GRAMMAR_WEIGHT = 0.05
 INSERTED_TAGS = ("n", "n.pl", "a", "r", "v", "v.ed")  # parts of speech tried as insertions
 INSERTS_PER_TAG = 3
+# Function words too: each one swapped for the FUNCTION_SWAPS, and FUNCTION_INSERTS put in anywhere,
+# that point furthest along what the version lacks ("across" -> "through", a missing "into"). Until
+# 2026-12-03 the search could only drop them: chrF 53.0 / 53.1 -> 53.6 / 53.7 with every round.
+FUNCTION_SWAPS = 3
+FUNCTION_INSERTS = 2
+# A content word is also swapped for the FORM_SWAPS of its other forms furthest along ("emptying" ->
+# "empty"): chrF 53.6 / 53.7 -> 53.8 / 53.9 with every round.
+FORM_SWAPS = 2
 REFINED = 4  # texts per rewrite by a codec's corrector: the greedy one and sampled ones
 
 
@@ -70,11 +78,12 @@ def correct(
             break
         texts = best(search.beam)
         # Every lexicon word's estimate for every version, in one pass over the lexicon's rows.
-        scores = lexicon.vectors @ np.stack([lacking(target, seen[t][1]) for t in texts], axis=1)
+        lacks = np.stack([lacking(target, seen[t][1]) for t in texts], axis=1)
+        scores, function_scores = lexicon.vectors @ lacks, lexicon.function_vectors @ lacks
         edits = [
             edit
             for v, text in enumerate(texts)
-            for edit in _corrections(tokens_of(text), lexicon, scores[:, v], search.donors)
+            for edit in _corrections(tokens_of(text), lexicon, scores[:, v], function_scores[:, v], search.donors)
         ]
         # Thousands of edits, a few dozen re-encoded: render only the most promising, best first.
         proposals: dict[str, None] = {}
@@ -99,35 +108,52 @@ def lacking(target: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 
 def _corrections(
-    tokens: list[str], lexicon: Lexicon, scores: np.ndarray, donors_per_tag: int
+    tokens: list[str], lexicon: Lexicon, scores: np.ndarray, function_scores: np.ndarray, donors_per_tag: int
 ) -> list[tuple[float, list[str]]]:
-    """(estimated gain, edited tokens) for every single-word edit worth trying; `scores`: each
-    lexicon word's estimate, its vector along what the version lacks (refract.revise.along)."""
+    """(estimated gain, edited tokens) for every single-word edit worth trying; `scores` and
+    `function_scores`: each lexicon word's and function word's estimate, its vector along what the
+    version lacks (refract.revise.along)."""
     donors = lexicon.top(scores, donors_per_tag)
+    function_gain = dict(zip(lexicon.function_rows, function_scores.tolist(), strict=True))
+    function_donors = [lexicon.function_rows[i] for i in np.argsort(-function_scores)]
+
+    def gain(word: str) -> float:
+        i = lexicon.index(word)
+        return function_gain.get(word, 0.0) if i is None else float(scores[i])
+
     lower = [t.lower() for t in tokens]
-    gain = {
-        w: 0.0 if (i := lexicon.index(w)) is None else float(scores[i])
-        for w in {*lower, *(w for words in donors.values() for w in words)}
-    }
     # A piece glued to the word before it belongs to that word ("1800" "s"): never split them, or
     # "in the 1800s" becomes "in the 1800 Athenss".
     joined = [i > 0 and getattr(t, "glued", False) and t[:1].isalnum() for i, t in enumerate(tokens)] + [False]
+    first = next((i for i, t in enumerate(tokens) if t[:1].isalnum()), 0)
+
+    def swapped(w: str, i: int) -> Token:
+        # Only the first word's capital is the sentence's: a word put in the place of "I" or "Danube"
+        # further on is written as the lexicon writes it ("we", not "We").
+        token = like(lexicon.written(w), tokens[i] if i == first else lower[i])
+        token.glued = getattr(tokens[i], "glued", False)
+        return token
+
     out = []
-    for i, word in enumerate(tokens):
+    for i in range(len(tokens)):
         if joined[i] or joined[i + 1]:
             continue
-        here = gain[lower[i]]
+        here = gain(lower[i])
         out.append((-here, tokens[:i] + tokens[i + 1 :]))
         if lower[i] in lexicon.function_words:
-            continue
-        tag = lexicon.tag_at(lower, i)
-        for w in donors.get(tag, ()):
+            swaps = function_donors[:FUNCTION_SWAPS]
+        else:
+            forms = sorted(lexicon.forms_of(lower[i]), key=gain, reverse=True)[:FORM_SWAPS]
+            swaps = donors.get(lexicon.tag_at(lower, i), []) + forms
+        for w in swaps:
             if w != lower[i]:
-                out.append((gain[w] - here, tokens[:i] + [like(lexicon.written(w), word)] + tokens[i + 1 :]))
+                out.append((gain(w) - here, tokens[:i] + [swapped(w, i)] + tokens[i + 1 :]))
+    inserted = [w for tag in INSERTED_TAGS for w in donors.get(tag, ())[:INSERTS_PER_TAG]]
+    inserted += function_donors[:FUNCTION_INSERTS]
+    inserted_gains = [(gain(w), Token(lexicon.written(w))) for w in inserted]
     for i in range(1, len(tokens) + 1):  # not before the first word, whose capital would stay
         if joined[i]:
             continue
-        for tag in INSERTED_TAGS:
-            for w in donors.get(tag, ())[:INSERTS_PER_TAG]:
-                out.append((gain[w], tokens[:i] + [Token(lexicon.written(w))] + tokens[i:]))
+        for estimate, w in inserted_gains:
+            out.append((estimate, tokens[:i] + [w] + tokens[i:]))
     return out

@@ -36,6 +36,11 @@ class Lexicon:
     relatives: tuple[tuple[int, ...], ...] = ()  # per word, the rows of its WordNet relatives (synonyms, antonyms)
     common: frozenset[str] = frozenset()  # other words WordNet knows only in lowercase: "basalt", not "Paris"
     names: Mapping[str, str] = field(default_factory=dict)  # words WordNet writes only with capitals: "Danube"
+    inflections: tuple[tuple[int, ...], ...] = ()  # per word, the rows of its other forms ("flow", "flowed")
+    # The function words that stand alone ("the", "into"; not "ll" of "we'll"), with their vectors
+    # (rows in this order): the decoding search (refract.correct) swaps and inserts them too.
+    function_rows: tuple[str, ...] = ()
+    function_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {w: i for i, w in enumerate(self.words)})
@@ -58,6 +63,11 @@ class Lexicon:
         rows = self.relatives[i] if i is not None and self.relatives else ()
         return [self.words[j] for j in rows if tag in self.tags[j]]
 
+    def forms_of(self, word: str) -> list[str]:
+        """The lexicon's other forms of `word` ("flows": "flow", "flowed", "flowing")."""
+        i = self.index(word)
+        return [self.words[j] for j in self.inflections[i]] if i is not None and self.inflections else []
+
     def is_common(self, word: str) -> bool:
         """Whether `word` is a common word rather than a name, so it loses its capital when it stops
         being the first word of a sentence."""
@@ -73,8 +83,8 @@ class Lexicon:
         return low != "i" and low not in self.names and (low in self.function_words or known)
 
     def written(self, word: str) -> str:
-        """A lexicon word as written inside a sentence: a name with its capitals ("Danube")."""
-        return self.names.get(word, word)
+        """A lexicon word as written inside a sentence: a name with its capitals ("Danube"), "I"."""
+        return "I" if word == "i" else self.names.get(word, word)
 
     def toward(self, direction: np.ndarray, k: int) -> dict[str, list[str]]:
         """Per usual part of speech, the k words whose vectors point furthest along direction."""
@@ -149,16 +159,19 @@ def load_lexicon(codec: Codec) -> Lexicon:
     info = json.loads(meta.read_text())
     if info["space"] != codec.space:
         raise CodecError(f"the word lexicon was built for space {info['space']}, not {codec.space}")
-    vectors = unquantized(load_file(str(tensors)))
+    stored = load_file(str(tensors))
     grammar = info["grammar"]
     return Lexicon(
         info["words"],
         [tuple(t) for t in info["tags"]],
-        vectors,
+        unquantized(stored),
         frozenset(info["function_words"]),
         {c: i for i, c in enumerate(grammar["classes"])},
         np.asarray(grammar["logp"], dtype=np.float32),
         tuple(map(tuple, info["relatives"])),
         frozenset(info["common"]),
         info.get("names", {}),
+        tuple(map(tuple, info["inflections"])),
+        tuple(info["function_rows"]),
+        unquantized({k: stored[f"function_{k}"] for k in ("vectors", "scale")}),
     )
