@@ -87,6 +87,15 @@ def test_edits_never_split_a_word_its_tokens_glue_together(codec, lexicon):
         ("The children played at the garden.", "The children played in the garden."),  # and swapped
     ],
 )
+def one_edit_away(codec, lexicon, guess: str, text: str) -> set[str]:
+    """The single-word edits of `guess` the search weighs on its way to `text`'s vector."""
+    direction = lacking(*codec.encode([text, guess]))
+    edits = _corrections(
+        tokens_of(guess), lexicon, lexicon.vectors @ direction, lexicon.function_vectors @ direction, 6
+    )
+    return {render(e) for _, e in edits}
+
+
 def test_the_search_puts_in_and_swaps_function_words(codec, lexicon, guess, text):
     z = codec.encode([text])[0]
     assert correct(codec, lexicon, z, [guess], Correction(rounds=2, proposals=30))[0] == text
@@ -94,22 +103,14 @@ def test_the_search_puts_in_and_swaps_function_words(codec, lexicon, guess, text
 
 def test_edits_swap_a_word_for_its_other_forms_and_write_i_as_a_capital(codec, lexicon):
     guess = "Yesterday returned the blender because the lid flow."
-    direction = lacking(*codec.encode(["Yesterday I returned the blender because the lid flows.", guess]))
-    edits = _corrections(
-        tokens_of(guess), lexicon, lexicon.vectors @ direction, lexicon.function_vectors @ direction, 6
-    )
-    edited = {render(e) for _, e in edits}
+    edited = one_edit_away(codec, lexicon, guess, "Yesterday I returned the blender because the lid flows.")
     assert "Yesterday returned the blender because the lid flows." in edited
     assert "Yesterday I returned the blender because the lid flow." in edited
 
 
 def test_a_word_swapped_in_after_the_first_is_written_as_the_lexicon_writes_it(codec, lexicon):
     guess = "Yesterday I walked along the Danube with friends."
-    direction = lacking(*codec.encode(["Yesterday we walked along the river with friends.", guess]))
-    edits = _corrections(
-        tokens_of(guess), lexicon, lexicon.vectors @ direction, lexicon.function_vectors @ direction, 6
-    )
-    edited = {render(e) for _, e in edits}
+    edited = one_edit_away(codec, lexicon, guess, "Yesterday we walked along the river with friends.")
     assert {
         "Yesterday we walked along the Danube with friends.",
         "Yesterday I walked along the river with friends.",
