@@ -80,13 +80,6 @@ def test_edits_never_split_a_word_its_tokens_glue_together(codec, lexicon):
     assert len(edited) > 100 and all("1800s" in text for text in edited)  # never "1800 Athenss"
 
 
-@pytest.mark.parametrize(
-    "guess, text",
-    [
-        ("She walked the room and sat down.", "She walked into the room and sat down."),  # a function word put in
-        ("The children played at the garden.", "The children played in the garden."),  # and swapped
-    ],
-)
 def one_edit_away(codec, lexicon, guess: str, text: str) -> set[str]:
     """The single-word edits of `guess` the search weighs on its way to `text`'s vector."""
     direction = lacking(*codec.encode([text, guess]))
@@ -96,6 +89,13 @@ def one_edit_away(codec, lexicon, guess: str, text: str) -> set[str]:
     return {render(e) for _, e in edits}
 
 
+@pytest.mark.parametrize(
+    "guess, text",
+    [
+        ("She walked the room and sat down.", "She walked into the room and sat down."),  # a function word put in
+        ("The children played at the garden.", "The children played in the garden."),  # and swapped
+    ],
+)
 def test_the_search_puts_in_and_swaps_function_words(codec, lexicon, guess, text):
     z = codec.encode([text])[0]
     assert correct(codec, lexicon, z, [guess], Correction(rounds=2, proposals=30))[0] == text
