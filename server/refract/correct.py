@@ -4,10 +4,10 @@ When there is no source sentence to start from (roundtrip, paste topic, blend), 
 guesses are all there is, and the small decoder only gets the gist. As in vec2text (research
 notes), a corrector then edits the best guesses and keeps what re-encodes closer to the target:
 first the codec's trained corrector where it has one (`codec.refine`, a few rewrites of the
-best version), then a search. Each round tries single-word edits of the
-best versions (drop any word; swap a word; insert a word anywhere), proposing the lexicon's words
-and function words that point along what is still missing (target - current vector), and the encoder judges
-every proposal by its cosine to the target. Only the vector is used: no source text reaches it.
+best version), then a search. Each round tries single-word edits of the best versions (drop
+any word; swap a word; insert a word anywhere), proposing the lexicon's words and function words
+that point along what is still missing (target - current vector), and the encoder judges every
+proposal by its cosine to the target. Only the vector is used: no source text reaches it.
 """
 
 from __future__ import annotations
