@@ -170,7 +170,7 @@ def load_lexicon(codec: Codec) -> Lexicon:
         np.asarray(grammar["logp"], dtype=np.float32),
         tuple(map(tuple, info["relatives"])),
         frozenset(info["common"]),
-        info.get("names", {}),
+        info["names"],
         tuple(map(tuple, info["inflections"])),
         tuple(info["function_rows"]),
         unquantized({k: stored[f"function_{k}"] for k in ("vectors", "scale")}),
