@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from sacrebleu.metrics import CHRF
@@ -49,6 +51,29 @@ def test_a_time_limit_ends_the_rounds_early_but_always_runs_the_first(codec, lex
     limited = correct(codec, lexicon, z, guesses, Correction(rounds=3, proposals=8, seconds=1e-6))
     assert len(limited) == 1 + 8  # the guess and one round's proposals
     assert len(correct(codec, lexicon, z, guesses, rounds)) == 1 + 3 * 8
+
+
+class SlowCorrector:
+    """The real codec, with a trained corrector's rewrite that takes a second (none ships yet)."""
+
+    refine_rounds = 1
+
+    def __init__(self, codec):
+        self.codec = codec
+
+    def encode(self, texts):
+        return self.codec.encode(texts)
+
+    def refine(self, target, draft, n, seed):
+        time.sleep(1.0)
+        return [draft.replace("by radio", "over a radio link")]
+
+
+def test_a_correctors_rewrites_count_against_the_time_limit(codec, lexicon):
+    z = codec.encode([TEXT])[0]
+    guesses = ["A sensor sends temperature readings by radio."]
+    limited = correct(SlowCorrector(codec), lexicon, z, guesses, Correction(rounds=3, proposals=8, seconds=0.9))
+    assert len(limited) == 1 + 1 + 8  # the guess, the rewrite and the first round, which always runs
 
 
 def test_what_a_version_lacks_predicts_how_a_small_change_moves_its_cosine():

@@ -30,6 +30,11 @@ back in $OUT in parts of at most 15 MiB (a device call returns files of 16 MiB a
     #   command "python3 training/gpu_kit.py train --codec embedded --seconds 570", timeout_s 600
     python training/gpu_kit.py restore
     python training/gpu_kit.py unpack DIR --to runs/emb-gpu   # DIR: the files that came back
+
+With `--corrector-seconds S` the last S seconds go to a corrector for the new decoder: its greedy
+guesses at `--guesses` corpus sentences (make_guesses.py), then train_corrector.py on them, so
+corrector.safetensors comes back beside the decoder. Off by default: the decoder's seconds are
+worth more until a corrector's rewrites are shown to pay within the roundtrip's time limit.
 """
 
 from __future__ import annotations
@@ -219,7 +224,8 @@ def train(minutes: float, batch: int, lr: float, device: str, out: Path) -> None
 
 def train_embedded(args: argparse.Namespace, began: float) -> None:
     """On the GPU machine: a new embedded decoder (and MiniLM adapter) trained until `args.seconds`
-    after `began`, less what handing it back takes; its files in args.out, in parts of PART."""
+    after `began`, less `args.corrector_seconds` for its corrector and what handing them back takes;
+    their files in args.out, in parts of PART."""
     work, env = unpack()
     script, run = ROOT / "training", work / "embedded"
     subprocess.run([sys.executable, script / "prepare_codec_data.py", "--device", args.device], env=env, check=True)
@@ -228,12 +234,30 @@ def train_embedded(args: argparse.Namespace, began: float) -> None:
     options += ["--save-every", "2", "--device", args.device, "--out", str(run), "--train-encoder"]
     # The held-out losses, the last save and the hand-back need about a minute past the budget.
     for attempt in (options, options[:-1]):  # MiniLM frozen, if training it along fails on that machine
-        minutes = (args.seconds - (time.time() - began) - 60) / 60
+        minutes = (args.seconds - args.corrector_seconds - (time.time() - began) - 60) / 60
         if minutes < 1 or (run / "decoder.safetensors").is_file():
             break
         print(f"training for {minutes:.1f} minutes: {' '.join(attempt)}", flush=True)
         subprocess.run([sys.executable, script / "train_codec.py", "--minutes", f"{minutes:.2f}", *attempt], env=env)
+    if args.corrector_seconds and (run / "decoder.safetensors").is_file():
+        train_corrector(run, args, began, env)
     hand_back(run, args.out)
+
+
+def train_corrector(run: Path, args: argparse.Namespace, began: float, env: dict[str, str]) -> None:
+    """The new decoder's greedy guesses at `args.guesses` corpus sentences, and a corrector for it
+    trained on them (docs/codec.md, "A trained corrector") until `args.seconds` less the hand-back."""
+    script = ROOT / "training"
+    on = ["--device", args.device, "--threads", "8"]
+    guessing = ["--count", str(args.guesses), "--weights", str(run), "--batch", "1024", *on]
+    made = subprocess.run([sys.executable, script / "make_guesses.py", *guessing], env=env)
+    minutes = (args.seconds - (time.time() - began) - 45) / 60
+    if made.returncode or minutes < 0.5:
+        print(f"no corrector: guesses returned {made.returncode}, {minutes:.1f} minutes left", flush=True)
+        return
+    options = ["--weights", str(run), "--out", str(run), "--batch", "256", "--save-every", "1", *on]
+    print(f"training the corrector for {minutes:.1f} minutes", flush=True)
+    subprocess.run([sys.executable, script / "train_corrector.py", "--minutes", f"{minutes:.2f}", *options], env=env)
 
 
 def hand_back(run: Path, out: Path) -> None:
@@ -288,6 +312,8 @@ def main() -> None:
     trainer.add_argument("--lr", type=float, help="default: smol 5e-4, embedded 1e-3")
     trainer.add_argument("--layers", type=int, default=6, help="embedded: the new decoder's")
     trainer.add_argument("--width", type=int, default=512, help="embedded: the new decoder's")
+    trainer.add_argument("--corrector-seconds", type=float, default=0, help="embedded: of --seconds, for a corrector")
+    trainer.add_argument("--guesses", type=int, default=40000, help="embedded: the corrector's training sentences")
     trainer.add_argument("--device", default="cuda")
     trainer.add_argument("--out", type=Path, help="default: $OUT/smol for smol, $OUT for embedded")
     returned = sub.add_parser("unpack", help="here: join the parts a device call handed back")

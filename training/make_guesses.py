@@ -12,7 +12,7 @@ lines, a tab, the guess), guesses_z.npy and guesses_zg.npy (float16, the sentenc
 guess's vector, one row per line of guesses.txt). The first 512 corpus lines, held out by the
 decoder's training, are always included (in order, first) for the corrector's held-out loss.
 
-    python training/make_guesses.py --count 60000 [--weights runs/emb4]
+    python training/make_guesses.py --count 60000 [--weights runs/emb4] [--device cuda]
 """
 
 from __future__ import annotations
@@ -38,12 +38,14 @@ def main() -> None:
     p.add_argument("--weights", type=Path, default=WEIGHTS_DIR, help="the codec whose guesses to make")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     lines = [line for name in CORPUS_FILES for line in (CORPUS / name).read_text().splitlines()]
     rest = random.Random(args.seed).sample(range(HELD, len(lines)), args.count - HELD)
     chosen = [*range(HELD), *sorted(rest, key=lambda i: len(lines[i]))]  # similar lengths batch well
-    codec = EmbeddedCodec(args.weights)
+    # On a GPU in float32: bf16 is chosen by what the CPU has, and the GPU does not need it.
+    codec = EmbeddedCodec(args.weights, bf16=False if args.device != "cpu" else None, device=args.device)
     guesses, z, zg, start = [], [], [], time.time()
     for b in range(0, len(chosen), args.batch):
         texts = [lines[i] for i in chosen[b : b + args.batch]]

@@ -28,14 +28,14 @@ CORRECTOR_FILE = "corrector.safetensors"
 class EmbeddedCodec(MiniLMCodec):
     name = "embedded"
 
-    def __init__(self, weights: Path = WEIGHTS_DIR, bf16: bool | None = None) -> None:
+    def __init__(self, weights: Path = WEIGHTS_DIR, bf16: bool | None = None, device: str = "cpu") -> None:
         """`bf16`: whether encoder and decoder multiply in bfloat16 (refract.codec.encoder); None: where
-        the CPU has it."""
+        the CPU has it. `device` "cuda" serves training scripts on a GPU (training/make_guesses.py)."""
         files = [weights / f for f in ("decoder.safetensors", "decoder.json", "tokenizer.json")]
         missing = [f.name for f in files if not f.is_file()]
         if missing:
             raise CodecError(f"embedded codec weights missing in {weights}: {', '.join(missing)}")
-        super().__init__(bf16, weights)
+        super().__init__(bf16, weights, device)
         self.tokenizer = Tokenizer.from_file(str(files[2]))
         cfg = DecoderConfig(**json.loads(files[1].read_text())["config"])
         state, hashed = load_file(str(files[0])), [files[0], files[2]]
@@ -48,6 +48,7 @@ class EmbeddedCodec(MiniLMCodec):
             self.decoder.load_state_dict(state)
         except RuntimeError as e:
             raise CodecError(f"the embedded codec's weights in {weights} do not fit together: {e}") from e
+        self.decoder.to(device)
         if self.encoder.bf16:
             # Sampling a few rows is bound by reading the weights every step: half the bytes, and on
             # AVX-512 BF16 0.56 -> 0.31 s for 8 candidates with the same greedy chrF (docs/performance.md).
@@ -74,7 +75,7 @@ class EmbeddedCodec(MiniLMCodec):
         if draft is not None:
             lacking = z - torch.as_tensor(self.encode([draft]))
             ids = self.tokenizer.encode(draft).ids[: cfg.max_tokens - 1] + [EOS]
-            z, rows = torch.cat([z, lacking], dim=1), torch.tensor([ids] * len(z))
-        z = z.to(self.decoder.tok.weight.dtype)
+            z, rows = torch.cat([z, lacking], dim=1), torch.tensor([ids] * len(z), device=self.encoder.device)
+        z = z.to(self.encoder.device, self.decoder.tok.weight.dtype)
         ids = self.decoder.sample(z, BOS, EOS, cfg.max_tokens, temperatures, 0.9, generator, draft=rows)
         return [self.tokenizer.decode(row).strip() for row in ids]

@@ -155,13 +155,14 @@ class MiniLMCodec:
     """What the codecs that encode with MiniLM share: encoding, the embedding space, and decode's
     framing (normalising, n candidates per row, a seeded generator); a subclass writes the texts."""
 
-    def __init__(self, bf16: bool | None, weights: Path | None = None) -> None:
+    def __init__(self, bf16: bool | None, weights: Path | None = None, device: str = "cpu") -> None:
         """`weights`: the codec's folder; an ADAPTER_FILE there is its trained MiniLM adapter. It was
-        trained tethered to MiniLM's own vectors, so the codec stays in MiniLM's space."""
+        trained tethered to MiniLM's own vectors, so the codec stays in MiniLM's space. `device`
+        "cuda" serves training scripts on a GPU (SentenceEncoder)."""
         adapter = None
         if weights is not None and (weights / ADAPTER_FILE).is_file():
             adapter = (weights / ADAPTER_FILE).read_bytes()
-        self.encoder = SentenceEncoder(minilm_path(), bf16, adapter=adapter)
+        self.encoder = SentenceEncoder(minilm_path(), bf16, device, adapter)
         self.dim = self.encoder.dim
         self.space = f"minilm-{self.encoder.fingerprint[:8]}"
         # Encoder and decoder are separate modules: a hover's encode need not wait for a rewrite's decode.

@@ -44,7 +44,9 @@ def pick(logits: torch.Tensor, temperatures: torch.Tensor, top_p: float, generat
     if not bool((probs.sum(-1)[hot] >= top_p).all()):
         probs, order = full.sort(dim=-1, descending=True)
     probs = probs * (probs.cumsum(-1) - probs < top_p)
-    choice = torch.multinomial(probs / probs.sum(-1, keepdim=True), 1, generator=generator)
+    # The generator may live on another device than the logits (a CPU one while a script decodes on a GPU).
+    choice = torch.multinomial((probs / probs.sum(-1, keepdim=True)).to(generator.device), 1, generator=generator)
+    choice = choice.to(order.device)
     return torch.where(hot, order.gather(-1, choice).squeeze(-1), greedy)
 
 
