@@ -64,7 +64,8 @@ def test_blend_moves_toward_the_source(codec, config):
     [
         ("", "empty"),
         ("word " * 201, "201 words"),
-        ("Это предложение на русском языке.", "English only"),
+        ("Это предложение на русском языке.", "Cyrillic script; the embedded model reads English only"),
+        ("Der Hund läuft schnell durch den Park und bellt laut.", "looks like German; the embedded model"),
         ("- \n", "no sentence"),
     ],
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import unicodedata
 from collections.abc import Callable
 
 import numpy as np
@@ -13,6 +12,7 @@ from refract.codec import Codec
 from refract.config import RefractConfig
 from refract.correct import Correction, correct
 from refract.errors import Cancelled, CodecError, OperationError
+from refract.language import language, script
 from refract.operations import AXIS_OF, CORRECTED, KEEPS_WORDING, NEEDS_SOURCE, EditInputs, edit_for, unit, word_edits
 from refract.patches import read_patch
 from refract.patches import transform as patch_transform
@@ -64,9 +64,10 @@ def check_text(text: str, max_words: int, what: str = "selection") -> str:
     words = len(text.split())
     if words > max_words:
         raise OperationError(f"the {what} has {words} words; Refract takes up to {max_words} at a time")
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(unicodedata.name(c, "").startswith("LATIN") for c in letters) < 0.5 * len(letters):
-        raise OperationError(f"the {what} is not in the Latin script; the embedded model reads English only")
+    if (name := script(text)) is not None:
+        raise OperationError(f"the {what} is in the {name} script; the embedded model reads English only")
+    if (name := language(text)) is not None:
+        raise OperationError(f"the {what} looks like {name}; the embedded model reads English only")
     return text
 
 
