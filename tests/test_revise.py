@@ -23,6 +23,14 @@ def test_tokens_render_back_to_the_sentence():
     for text in (HOTEL, "A low-power radio link, they said, costs $5 (or less).", "hey, don't stop; it's fine!"):
         assert render(tokens_of(text)) == text
     assert render(tokens_of("Sadly, the rain came.")[2:]) == "The rain came."
+    assert render(tokens_of("Really ? I thought so !")[1:]) == "I thought so!"  # no "?" left at the front
+
+
+def test_a_source_spaced_its_own_way_comes_back_as_written(codec, lexicon):
+    text = "The report ( see page 4 ) is late , again ."
+    assert render(tokens_of(text)) != text  # rendering tidies the spaces
+    versions = revise(codec, lexicon, text, codec.encode([text])[0])
+    assert versions[0] == text and render(tokens_of(text)) not in versions
 
 
 def test_lexicon_tags_and_grammar(lexicon):

@@ -76,9 +76,10 @@ def render(tokens: list[str]) -> str:
     text = PUNCT_SPACE.sub(r"\1", text)
     text = re.sub(r"\(\s+", "(", text)
     text = re.sub(r",([,.;:!?])", r"\1", text)
-    text = text.lstrip(",;: ")
     if tokens and getattr(tokens[0], "first", False):
-        return text
+        return text.lstrip(",;: ")
+    # A first word dropped leaves its punctuation behind ("Really ? I thought" -> "? I thought").
+    text = text.lstrip(",;:.!? ")
     return text[:1].upper() + text[1:]  # a new first word
 
 
@@ -100,14 +101,17 @@ def revise(
     donors = {slot: lexicon.ranked(words, target - z)[: search.donors] for slot, words in SLOT_WORDS.items()}
     against = float(np.quantile(lexicon.vectors @ (target - z), SWAP_QUANTILE))
     start = tokens_of(source)
-    seen = {render(start): float(edit_scores(lexicon, z[None], [source], z, target, source).score[0])}
+    # The source as the writer spaced it: rendering its tokens would tidy "late , again" into an edit
+    # that changes nothing but spaces, so that tidied copy is never a version of its own.
+    seen = {source: float(edit_scores(lexicon, z[None], [source], z, target, source).score[0])}
+    unedited = render(start)
     beam = [start]
     for _ in range(search.rounds):
         proposals: dict[str, tuple[float, list[str]]] = {}
         for state in beam:
             for estimate, tokens in _edits(state, lexicon, donors, target - z, kinds, against, search.donors):
                 text = render(tokens)
-                if text not in seen and estimate > proposals.get(text, (-np.inf,))[0]:
+                if text not in seen and text != unedited and estimate > proposals.get(text, (-np.inf,))[0]:
                     proposals[text] = (estimate, tokens)
         best = sorted(proposals.items(), key=lambda kv: -kv[1][0])[: search.proposals]
         if not best:
