@@ -66,7 +66,9 @@ def test_blend_moves_toward_the_source(codec, config):
         ("word " * 201, "201 words"),
         ("Это предложение на русском языке.", "Cyrillic script; the embedded model reads English only"),
         ("Der Hund läuft schnell durch den Park und bellt laut.", "looks like German; the embedded model"),
-        ("- \n", "no sentence"),
+        ("- \n", "no words"),
+        ("🙂🙂🙂", "no words to rewrite, only markup, numbers or symbols"),
+        ("1234 5678 !!!", "no words"),
     ],
 )
 def test_bad_selections_are_refused_clearly(codec, config, text, message):

@@ -42,3 +42,9 @@ def test_sentence_at_finds_the_sentence_under_an_offset():
     assert DOC[a:b] == "Gulls followed it\nout of the harbour!"
     assert sentence_at(DOC, DOC.index("\n\n") + 1) is None
     assert sentence_at("", 0) is None
+
+
+def test_pieces_without_a_letter_are_left_as_they_are():
+    text = "We won the match.\n\n🙂🙂\n\n---\n\n- 42.\n- Then we went home!"
+    assert _texts(text) == ["We won the match.", "Then we went home!"]
+    assert sentence_spans("!!! ??? ...") == []

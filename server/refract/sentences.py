@@ -2,7 +2,8 @@
 
 The codec works on sentences, so longer selections are cut into sentence spans, each span is
 rewritten, and the results are spliced back; everything outside the spans (whitespace, list
-markers, heading marks, blank lines) stays as the writer left it.
+markers, heading marks, blank lines) stays as the writer left it, and so does a piece with no
+letter in it (a row of emoji, "---", "42."): there is nothing in it the model could read.
 """
 
 from __future__ import annotations
@@ -35,14 +36,15 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every sentence, without surrounding whitespace or block markers."""
+    """(start, end) of every sentence, without surrounding whitespace or block markers; pieces
+    without a letter are not sentences."""
     spans = []
     for block_start, block_end in _blocks(text):
         block, at = text[block_start:block_end], 0
         for m in [*_PUNCT_BREAK.finditer(block), None]:
             end = m.start() if m else len(block)
             piece = block[at:end]
-            if piece.strip():
+            if any(c.isalpha() for c in piece):
                 lead = len(piece) - len(piece.lstrip())
                 spans.append((block_start + at + lead, block_start + at + len(piece.rstrip())))
             at = m.end() if m else at
