@@ -44,6 +44,15 @@ def test_kernel_docs_keep_a_fixed_sample_of_english_sentences(tmp_path: Path) ->
     assert italian in build_corpus.debian_docs(tmp_path, skip="")  # read, then refused as not English
 
 
+def test_text_plainly_in_another_language_is_not_english() -> None:
+    # Lines of the corpus before the check: the kernel's Italian translation, a fortune's mock German.
+    assert not build_corpus.is_english("Il kernel offre delle buone funzioni a questo scopo.")
+    assert not build_corpus.is_english("Ist nicht fur gewerken by das dummkopfen.")
+    assert build_corpus.is_english("The driver registers a callback with the core, as in Linux.")
+    reply = "Le chat dort sur le lit tout le jour avec nous.\nThe cat sleeps on the sofa all day long."
+    assert list(synthesize_corpus.sentences_of(reply)) == ["The cat sleeps on the sofa all day long."]
+
+
 def test_synthetic_replies_keep_the_text_and_drop_its_framing() -> None:
     reply = (
         "Here is a short review of the rice cooker:\n\n"

@@ -30,6 +30,8 @@ from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
+from refract.language import language
+
 ROOT = Path(__file__).resolve().parents[1]
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(A-Z])")
 FORTUNE_ATTRIBUTION = re.compile(r"\s*--\s*[A-Z].*$")
@@ -50,6 +52,13 @@ def is_good(sentence: str) -> bool:
     if letters < 0.7 * len(sentence.replace(" ", "")):
         return False
     return sentence[0].isalnum() or sentence[0] in "\"'("
+
+
+def is_english(sentence: str) -> bool:
+    """Not plainly another language by the rewrites' own check (refract.language): the kernel's
+    English-marker test let 117 lines of its Italian translation through ("a" and "in" are
+    Italian words too), and the fortunes hold some mock German."""
+    return language(sentence) is None
 
 
 def fortunes(folder: Path = Path("/usr/share/games/fortunes")) -> Iterator[str]:
@@ -210,6 +219,9 @@ def main() -> None:
     extra, extra_counts = collect({"kernel": kernel_docs(), "manuals": manuals()}, exclude | {s.lower() for s in train})
     args.out.mkdir(parents=True, exist_ok=True)
     for name, lines, numbers in (("train", train, counts), ("extra", extra, extra_counts)):
+        # Dropped last, so the English lines keep the order (and train.txt the held-out head) they had.
+        kept = [s for s in lines if is_english(s)]
+        numbers["not English"], lines = len(kept) - len(lines), kept
         (args.out / f"{name}.txt").write_text("\n".join(lines) + "\n")
         print(" ".join(f"{k}={v}" for k, v in numbers.items()), f"total={len(lines)} -> {args.out / name}.txt")
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import torch
-from build_corpus import ROOT, dev_sentences, held_out, is_good, split_sentences
+from build_corpus import ROOT, dev_sentences, held_out, is_english, is_good, split_sentences
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from refract.codec.encoder import SentenceEncoder, minilm_path
@@ -40,36 +40,69 @@ def items(text: str) -> list[str]:
 # chess, bread, shoes, hotel stays, covered shifts, late deliveries, trains, fishermen, tipping or
 # libraries as a cause; a few words recur in other senses (a nurse's last shift, a library book, a
 # hotel booking, from which replies sometimes drift to the stay: NEAR_DEV is the guard there).
-PRODUCTS = items("""rice cooker|hiking boots|desk lamp|electric kettle|office chair|cast-iron skillet|backpack|
-winter coat|robot vacuum|paperback novel|yoga mat|bicycle helmet|standing desk|phone case|tent|air fryer|
-mechanical keyboard|garden hose|toaster|umbrella|e-reader|printer|water bottle|suitcase|vacuum flask|board game|
-space heater|hair dryer|microwave oven|electric toothbrush|mattress|car rental company|moving company|
-gym membership|cooking class|plumber|bookshop|garden centre|dry cleaner|language app""")
+PRODUCTS = items("""rice cooker|hiking boots|desk lamp|electric kettle|office chair|cast-iron
+skillet|backpack|winter coat|robot vacuum|paperback novel|yoga mat|bicycle helmet|standing desk|phone case|tent|air
+fryer|mechanical keyboard|garden hose|toaster|umbrella|e-reader|printer|water bottle|suitcase|vacuum flask|board
+game|space heater|hair dryer|microwave oven|electric toothbrush|mattress|car rental company|moving company|gym
+membership|cooking class|plumber|bookshop|garden centre|dry cleaner|language app|sewing machine|rain jacket|kitchen
+scale|pressure cooker|baby stroller|camping stove|dishwasher|wristwatch|smart thermostat|ceiling fan|lawn
+mower|tablet stand|sleeping bag|car seat|dog bed|cat tree|window cleaner|bathroom scale|wall clock|kayak|snow
+shovel|photo printer|webcam|label maker|pizza oven|slow cooker|power bank|knitting kit|jigsaw puzzle|watercolour
+set|ski jacket|driving school|dentist|hair salon|car wash|bike repair shop|pet groomer|locksmith|taxi app|meal kit
+service|florist|removal van|swimming school|camera bag|bird feeder|fitness tracker|shower head|ironing board|carpet
+cleaner|wine cooler|picnic basket""")
 EMAILS = items("""asking a landlord to fix the heating|following up on an unpaid invoice|inviting the team to a
 farewell lunch|asking a professor for an extension|declining a job offer politely|reporting a bug in the billing
-system|introducing a new team member|requesting a day off next week|confirming a hotel booking|asking a neighbour
-to water the plants|asking for feedback on a draft report|reminding parents about a school trip|complaining about
-a noisy building site|asking a supplier for a quote|welcoming a new customer|cancelling a subscription|
-scheduling a job interview|asking IT to reset a password|planning a surprise party for a coworker|returning a
-borrowed ladder|organising a charity run|asking a tenant about a broken window""")
+system|introducing a new team member|requesting a day off next week|confirming a hotel booking|asking a neighbour to
+water the plants|asking for feedback on a draft report|reminding parents about a school trip|complaining about a
+noisy building site|asking a supplier for a quote|welcoming a new customer|cancelling a subscription|scheduling a
+job interview|asking IT to reset a password|planning a surprise party for a coworker|returning a borrowed
+ladder|organising a charity run|asking a tenant about a broken window|thanking a mentor for their advice|asking a
+colleague to swap desks|announcing a change of address|asking a bank about a missing payment|inviting neighbours to
+a street party|reporting a leaking roof to a landlord|asking a school about a lost coat|requesting a refund for a
+cancelled class|recommending a former intern|asking the council about bin collection|booking a table for a
+retirement dinner|asking for directions to a conference venue|sharing notes from a planning meeting|asking a friend
+to look after a cat|telling a client a price will rise|asking a gym to pause a membership|asking a tutor to move a
+lesson|answering a question about a delivery address|inviting a speaker to a club|asking a builder when work will
+finish|sending holiday photos to a grandmother|apologising for missing a dentist appointment|asking a museum about
+group tickets|reminding a flatmate about the electricity bill|welcoming volunteers to a food bank|asking an editor
+about a deadline""")
 STORIES = items("""a girl who finds a key in a library book|an old man who repairs clocks|two brothers who inherit a
 farm|a nurse on her last shift before retiring|a baker who loses his sense of taste|a boy learning to swim in a
-lake|a woman who moves to a city where she knows no one|a thief who returns what he stole|a village preparing for
-a flood|a teacher on the first day of school|a detective who cannot sleep|a child's first snow|a soldier coming
-home|a gardener who grows an enormous pumpkin|a stranger who knocks at midnight|a painter who goes colour-blind|
-an astronaut on her first spacewalk|a shepherd who finds a wounded hawk|a girl who builds a raft|a tailor who
-sews a coat for a king""")
+lake|a woman who moves to a city where she knows no one|a thief who returns what he stole|a village preparing for a
+flood|a teacher on the first day of school|a detective who cannot sleep|a child's first snow|a soldier coming home|a
+gardener who grows an enormous pumpkin|a stranger who knocks at midnight|a painter who goes colour-blind|an
+astronaut on her first spacewalk|a shepherd who finds a wounded hawk|a girl who builds a raft|a tailor who sews a
+coat for a king|a boy who trains a stray cat|a widow who opens a bakery|two friends lost in a forest|a girl who
+writes letters to the moon|a postman on his last round|a family moving house in a storm|a runaway horse in a
+market|a lighthouse keeper's daughter|a cook on a ship|a boy who cannot whistle|a grandmother learning to drive|a
+mountain village cut off by snow|a thief who steals only books|a girl who talks to crows|an inventor whose machine
+will not stop|a dancer who breaks her ankle|a farmer and a fox|a forgotten birthday|a carpenter who builds a boat in
+his garden|twins separated at a fair|a lost dog finding its way home|a night watchman in a museum|a woman who plants
+a forest|a boy afraid of the dark|a journalist chasing a story|a queen who disguises herself""")
 OPINIONS = items("""working from home|whether museums should be free|social media and friendship|whether school
 uniforms are a good idea|tourism in small villages|paper books against e-books|whether zoos should exist|fast
 fashion|whether voting should be compulsory|self-driving cars|renting against buying a home|daylight saving
 time|whether children should have phones|remote meetings|the value of a university degree|banning plastic
-bags|reality television|electric scooters|open-plan offices|celebrity culture""")
+bags|reality television|electric scooters|open-plan offices|celebrity culture|homework for young children|vegetarian
+diets|online dating|learning Latin at school|video games as art|keeping pets in flats|the office dress code|car-free
+town centres|late-night shopping hours|gardening as a hobby|handwriting in the age of keyboards|streaming
+services|wearing masks in winter|public transport fares|building more housing|space tourism|the death of the high
+street|single-use coffee cups|the art of letter writing|smart speakers in the home|naps at work|group projects at
+university|tidying up before guests arrive|reading the news every morning""")
 SUBJECTS = items("""the city of Lyon|the printing press|the Great Wall of China|the history of coffee|glaciers|the
 octopus|the Roman aqueducts|tea|the Sahara desert|the telescope|the migration of salmon|the bicycle|the Moon|the
 human heart|the Silk Road|penguins|earthquakes|the island of Iceland|the French Revolution|bamboo|the steam
-engine|lighthouses|the tomato|the Byzantine Empire|coral reefs|the telephone|the city of Kyoto|wolves|the
-Atlantic Ocean|paper money|the alphabet|rainforests|the Eiffel Tower|whales|photography|the potato|the Andes|
-railways|windmills|the planet Mars""")
+engine|lighthouses|the tomato|the Byzantine Empire|coral reefs|the telephone|the city of Kyoto|wolves|the Atlantic
+Ocean|paper money|the alphabet|rainforests|the Eiffel Tower|whales|photography|the potato|the
+Andes|railways|windmills|the planet Mars|the city of Kraków|the compass|the Amazon rainforest|the honey badger|the
+Ottoman Empire|rice|the Nile crocodile|the Arctic tern|the Panama Canal|salt|the city of Marrakesh|the
+microscope|tornadoes|the giant panda|the Inca road system|glass-making|chocolate|the Hubble telescope|the Mongol
+Empire|the kangaroo|the Alps|the periodic table|cotton|the city of Edinburgh|sea turtles|the Renaissance|the oak
+tree|the Gobi desert|the printing of newspapers|the city of Istanbul|the ostrich|the Great Barrier Reef|the
+vaccine|the Industrial Revolution|mushrooms|the city of Vancouver|the snow leopard|the clock tower|the abacus|the
+Viking age|the apple|Antarctica|the lion|the city of Buenos Aires|the electric motor|the Mediterranean diet|the
+Hanseatic League|bridges|the camel|the radio|the city of Cairo""")
 TEMPLATES = {
     "review": ["Write a short {mood} customer review of a {s}.", "Write a {mood} review of a {s} in four sentences."],
     "email": ["Write a short email {s}.", "Write a brief, friendly email {s}."],
@@ -101,7 +134,7 @@ def sentences_of(reply: str) -> Iterator[str]:
         line = line.strip().strip('"')
         if not line or line.lower().startswith(FRAMING) or line.endswith(":"):
             continue
-        yield from (s for s in split_sentences(line) if is_good(s))
+        yield from (s for s in split_sentences(line) if is_good(s) and is_english(s))
 
 
 def load_model() -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
