@@ -64,7 +64,7 @@ def check_text(text: str, max_words: int, what: str = "selection") -> str:
     words = len(text.split())
     if words > max_words:
         raise OperationError(f"the {what} has {words} words; Refract takes up to {max_words} at a time")
-    if not any(c.isalpha() for c in text):  # a row of emoji or "---": the decoder would invent a sentence
+    if not sentence_spans(text):  # a row of emoji or "---": the decoder would invent a sentence
         raise OperationError(f"the {what} holds no words to rewrite, only markup, numbers or symbols")
     if (name := script(text)) is not None:
         raise OperationError(f"the {what} is in the {name} script; the embedded model reads English only")
@@ -173,7 +173,7 @@ def rewrite(
     text = request.text
     request = validate(request, config)
     edit = edit_for(request.op)
-    spans = sentence_spans(text)  # not empty: check_text found a letter
+    spans = sentence_spans(text)  # not empty: check_text refuses a text without a sentence
     sentences = [sentence_text(text, span) for span in spans]
     needs = prepare(codec, request, config.samples, config.seed)
     z = codec.encode(sentences)
