@@ -65,6 +65,7 @@ def test_an_encoder_trained_along_starts_at_minilm_and_learns_through_the_tether
     )
     vectors = BatchVectors(args, lines, (z, z), resume=None)
     assert torch.allclose(vectors.held_out(3), z, atol=0.02)  # a new adapter (B = 0) is MiniLM itself
+    assert torch.allclose(vectors.held_out(2, start=1), z[1:], atol=0.02)  # lines it trains on, for the seen loss
     fresh, tether = vectors.batch([0, 1, 2], torch.tensor([False, True, False]))
     assert fresh.shape == (3, 384) and torch.allclose(fresh.norm(dim=-1), torch.ones(3), atol=1e-4)
     assert tether.item() < 0.05  # the clean rows are still at MiniLM's vectors
