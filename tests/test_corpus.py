@@ -41,7 +41,7 @@ def test_kernel_docs_keep_a_fixed_sample_of_english_sentences(tmp_path: Path) ->
     first = list(build_corpus.kernel_docs(tmp_path, keep=10, seed=0))
     assert first == list(build_corpus.kernel_docs(tmp_path, keep=10, seed=0))
     assert len(first) == 10 and set(first) <= set(english)
-    assert italian in build_corpus.debian_docs(tmp_path, skip="")  # read, then refused as not English
+    assert italian in build_corpus.debian_docs(tmp_path, skip=())  # read, then refused as not English
 
 
 def test_text_plainly_in_another_language_is_not_english() -> None:
@@ -72,3 +72,47 @@ def test_synthetic_prompts_are_fixed_by_the_seed_and_cover_every_register() -> N
     assert first == [p for p, _ in zip(synthesize_corpus.prompts(0), range(200), strict=False)]
     for register, subjects in synthesize_corpus.LISTS.items():
         assert any(any(s in p for s in subjects) for p in first), register
+
+
+FOLDOC_ENTRY = """ALGOL 68
+
+   <language> (Algorithmic Language 68) An extensive revision of {ALGOL 60} by Adriaan van
+   Wijngaarden et al.  Its definition was accepted in December 1968.
+
+   ["Revised Report", CACM 6(1):1-17 (Jan 1963)].
+
+   (1995-01-25)
+
+"""
+DEVIL_ENTRY = """LIFE, n.  A spiritual pickle preserving the body from decay.  We live
+in daily apprehension of its loss.
+
+    The rising People, hot and out of breath,
+    Roared around the palace:  "Liberty or death!"
+
+BABE or BABY, n.  A misshapen creature of no particular age, sex, or
+condition.
+
+"""
+
+
+def test_dictionaries_give_their_definitions_as_prose(tmp_path: Path) -> None:
+    for name, text in (("foldoc", FOLDOC_ENTRY), ("devil", DEVIL_ENTRY)):
+        (tmp_path / f"{name}.dict.dz").write_bytes(gzip.compress(text.encode()))
+    prose = {name: (indent, opener) for name, indent, opener in build_corpus.DICTIONARIES}
+
+    def read(name: str) -> list[str]:
+        sentences = build_corpus.dictionary_prose(name, *prose[name], folder=tmp_path)
+        return [s for s in sentences if build_corpus.is_good(s)]
+
+    # no subject tag, long form of the headword, braces, citation or date
+    assert read("foldoc") == [
+        "An extensive revision of ALGOL 60 by Adriaan van Wijngaarden et al.",
+        "Its definition was accepted in December 1968.",
+    ]
+    # no headword, and no verse
+    assert read("devil") == [
+        "A spiritual pickle preserving the body from decay.",
+        "We live in daily apprehension of its loss.",
+        "A misshapen creature of no particular age, sex, or condition.",
+    ]

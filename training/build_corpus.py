@@ -1,7 +1,8 @@
 """Rebuild the offline training corpus for the embedded codec.
 
 Sources (Debian packages, installed with `apt-get install fortunes fortunes-min wordnet-base
-dict-gcide python3.11-doc debian-handbook debian-reference-en linux-doc`):
+dict-gcide python3.11-doc debian-handbook debian-reference-en linux-doc dict-foldoc dict-jargon
+dict-devil`):
   - fortunes: every fortune file, split into sentences;
   - wordnet-base: the quoted example sentences inside the synset glosses;
   - dict-gcide: the literary citations quoted under dictionary senses;
@@ -10,7 +11,9 @@ and, for the decoder only, data/corpus/extra.txt:
   - linux-doc: English sentences of the kernel's documentation, 60,000 of its 79,752 at random,
     so that kernel prose stays under a third of the decoder's text;
   - manuals: the paragraphs of the English HTML manuals (Python's documentation and tutorial,
-    the Debian Administrator's Handbook, the Debian Reference).
+    the Debian Administrator's Handbook, the Debian Reference);
+  - dictionaries in prose (dictd databases): FOLDOC, the Jargon File and Ambrose Bierce's The
+    Devil's Dictionary, their definitions without headwords, tags and cross-reference braces.
 train.txt is also the source of the word lexicon, the sparse autoencoder and its labels, which
 is why the extra text goes to a file of its own. /usr/share/doc holds what the machine has
 installed, so its share of train.txt grows with the packages on it. Sentences are ASCII-only,
@@ -98,14 +101,19 @@ def gcide_citations(path: Path = Path("/usr/share/dictd/gcide.dict.dz")) -> Iter
             yield from split_sentences(quote)
 
 
-def debian_docs(folder: Path = Path("/usr/share/doc"), skip: str = "linux-") -> Iterator[str]:
+# Left out of debian_docs(): the kernel's docs, read by kernel_docs() (with linux-perf and linux-libc-dev,
+# which linux-doc pulls in: no prose a writer edits), and the notes of the dictionaries that
+# dictionary_prose() reads, which would otherwise change train.txt (and its held-out head) for 23 lines.
+SKIPPED_DOCS = ("linux-", "dict-foldoc", "dict-jargon", "dict-devil")
+
+
+def debian_docs(folder: Path = Path("/usr/share/doc"), skip: tuple[str, ...] = SKIPPED_DOCS) -> Iterator[str]:
     for path in sorted(folder.rglob("*")):
         name = path.name.lower()
         if not path.is_file() or name.startswith(("copyright", "changelog")) or path.stat().st_size > 400_000:
             continue
-        # HTML manuals are read paragraph by paragraph by manuals(); the kernel's docs by kernel_docs()
-        # (with linux-perf and linux-libc-dev, which linux-doc pulls in: no prose a writer edits).
-        if name.endswith((".html", ".htm")) or (skip and path.relative_to(folder).parts[0].startswith(skip)):
+        # HTML manuals are read paragraph by paragraph by manuals()
+        if name.endswith((".html", ".htm")) or path.relative_to(folder).parts[0].startswith(skip):
             continue
         try:
             raw = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
@@ -125,7 +133,7 @@ ENGLISH_MARKERS = frozenset("the a an is are was of to and in it this that be fo
 
 def kernel_docs(folder: Path = Path("/usr/share/doc/linux-doc"), keep: int = 60_000, seed: int = 0) -> Iterator[str]:
     """A fixed random sample of the kernel documentation's English sentences (it has translations too)."""
-    sentences = debian_docs(folder.resolve(), skip="")
+    sentences = debian_docs(folder.resolve(), skip=())
     english = {s for s in sentences if is_good(s) and ENGLISH_MARKERS & set(s.lower().split())}
     yield from random.Random(seed).sample(sorted(english), min(keep, len(english)))
 
@@ -168,6 +176,26 @@ def manuals(sources: tuple[tuple[Path, str], ...] = MANUALS) -> Iterator[str]:
             parser.feed(path.read_text(encoding="utf-8", errors="replace"))
             for paragraph in parser.paragraphs:
                 yield from split_sentences(paragraph)
+
+
+# dictd databases written in prose: (name, how far a paragraph of prose is indented, what opens one
+# and is not prose: FOLDOC's subject tag "<language>", the Jargon File's "[from J. M. Barrie's Peter
+# Pan]", the Devil's Dictionary's headword "LIFE, n."; its indented paragraphs are verse).
+DICTIONARIES = (
+    ("foldoc", 3, r"^<[^>]*>\s*(\([^)]*\)\s*)?"),  # and the headword's long form: "(AIX) IBM's version of Unix"
+    ("jargon", 4, r"^\[[^\]]*\]\s*"),
+    ("devil", 0, r"^[A-Z](?:[^\n,a-z]|or)*, [a-z. ]+?\s\s"),  # "BABE or BABY, n.", "TZETZE (or TSETSE) FLY, n."
+)
+
+
+def dictionary_prose(name: str, indent: int, opener: str, folder: Path = Path("/usr/share/dictd")) -> Iterator[str]:
+    """The sentences of a dictd database's prose paragraphs, cross-references ("{BNF}") as plain words."""
+    text = gzip.open(folder / f"{name}.dict.dz", "rt", encoding="utf-8", errors="replace").read()
+    for paragraph in re.split(r"\n[ \t]*\n", text):
+        first = paragraph.lstrip("\n")
+        if len(first) - len(first.lstrip(" ")) == indent:
+            body = " ".join(re.sub(opener, "", paragraph.strip(), count=1).split())
+            yield from split_sentences(body.replace("{", "").replace("}", ""))
 
 
 def build(sources: Iterable[Iterator[str]], exclude: set[str], seed: int = 0) -> list[str]:
@@ -216,7 +244,9 @@ def main() -> None:
         {"fortunes": fortunes(), "wordnet": wordnet_examples(), "gcide": gcide_citations(), "docs": debian_docs()},
         exclude,
     )
-    extra, extra_counts = collect({"kernel": kernel_docs(), "manuals": manuals()}, exclude | {s.lower() for s in train})
+    prose = {name: dictionary_prose(name, indent, opener) for name, indent, opener in DICTIONARIES}
+    extra_sources = {"kernel": kernel_docs(), "manuals": manuals(), **prose}
+    extra, extra_counts = collect(extra_sources, exclude | {s.lower() for s in train})
     args.out.mkdir(parents=True, exist_ok=True)
     for name, lines, numbers in (("train", train, counts), ("extra", extra, extra_counts)):
         # Dropped last, so the English lines keep the order (and train.txt the held-out head) they had.
