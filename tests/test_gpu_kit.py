@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -40,8 +41,12 @@ def test_the_large_weights_are_tracked_files_the_training_does_not_read() -> Non
     assert "server/refract/codec/weights/tokenizer.json" not in gpu_kit.LARGE  # prepare_codec_data reads it
 
 
-def test_the_kit_carries_every_corpus_file_the_decoder_trains_on() -> None:
-    assert gpu_kit.CORPUS_FILES == prepare_codec_data.CORPUS_FILES
+def test_the_kit_and_the_tree_carry_every_corpus_file_the_decoder_trains_on() -> None:
+    root = Path(gpu_kit.__file__).resolve().parents[1]
+    listed = subprocess.run(["git", "ls-files", "data/corpus"], capture_output=True, text=True, cwd=root, check=True)
+    tracked = {Path(line).name for line in listed.stdout.split()}
+    assert tracked == {"synthetic.txt"}  # the rest build_corpus.py rebuilds in seconds, and the kit carries
+    assert set(gpu_kit.REBUILT) | tracked == set(prepare_codec_data.CORPUS_FILES)
 
 
 def test_weights_handed_back_in_parts_join_into_the_same_files(tmp_path: Path) -> None:
@@ -77,3 +82,9 @@ def test_minilm_carried_in_fp16_is_widened_and_named_by_a_stand_in_package(tmp_p
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert Path(module.get_model_path()) == tmp_path / "minilm"
+
+
+def test_a_run_that_trained_nothing_is_a_clear_stop(tmp_path: Path) -> None:
+    # No time was left for the decoder after embedding the corpus: say so, not a FileNotFoundError.
+    with pytest.raises(SystemExit, match="nothing to hand back"):
+        gpu_kit.hand_back(tmp_path / "embedded", tmp_path / "out")

