@@ -3,7 +3,7 @@
 Decodes every dev sentence from its embedding alone (op `roundtrip`, reranked candidates) and
 prints chrF against the source (sacrebleu), the share of exact reconstructions and timing.
 
-    python benchmarks/roundtrip.py [--codec embedded] [--samples 8] [--corrections 9] [--correction-seconds S]
+    python benchmarks/roundtrip.py [--codec embedded] [--samples 8] [--corrections 9] [--sentence-seconds S]
                                    [--seed 0] [--show 8] [--bag]
                                    [--fluency smollm2|gemma3]
 
@@ -35,10 +35,11 @@ def main() -> None:
     p.add_argument("--samples", type=int, default=None, help="decoder candidates (default: the config's)")
     p.add_argument("--corrections", type=int, default=None, help="correction rounds (default: the config's)")
     p.add_argument(
-        "--correction-seconds",
+        "--sentence-seconds",
+        "--correction-seconds",  # its name before 2026-12-04, when the limit counted the correction alone
         type=float,
         default=None,
-        help="time limit of a correction (default: the config's; 0: none)",
+        help="time a rewrite may take per sentence, decoding included (default: the config's; 0: no limit)",
     )
     p.add_argument("--seed", type=int, default=0, help="of the sampled candidates")
     p.add_argument("--show", type=int, default=8, help="examples to print")
@@ -51,8 +52,8 @@ def main() -> None:
     config = RefractConfig.from_env(
         codec=args.codec, samples=args.samples, corrections=args.corrections, seed=args.seed
     )
-    if args.correction_seconds is not None:  # 0: every round, so fidelity does not depend on the machine's speed
-        config = config.model_copy(update={"correction_seconds": args.correction_seconds or None})
+    if args.sentence_seconds is not None:  # 0: every round, so fidelity does not depend on the machine's speed
+        config = config.model_copy(update={"sentence_seconds": args.sentence_seconds})
     dev = load_dev()
     chrf = CHRF()
     rows = []
@@ -75,6 +76,9 @@ def main() -> None:
     print(f"{'all':<14}{statistics.mean(r[3] for r in rows):>7.1f}{exact:>8.0%}   corpus chrF {corpus:.1f}")
     print(f"cosine of the pick to the sentence's vector: mean {statistics.mean(r[5] for r in rows):.3f}")
     print(f"seconds per rewrite: median {statistics.median(secs):.3f}  p90 {secs[int(0.9 * len(secs))]:.3f}")
+    for register, src, out, *_ in rows:
+        if src == out:
+            print(f"exact [{register}]: {src}")
     if args.bag:
         bag(rows, chrf)
     if args.fluency:

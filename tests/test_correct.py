@@ -48,7 +48,7 @@ def test_a_time_limit_ends_the_rounds_early_but_always_runs_the_first(codec, lex
     z = codec.encode([TEXT])[0]
     guesses = ["A sensor sends temperature readings by radio."]
     rounds = Correction(rounds=3, proposals=8)
-    limited = correct(codec, lexicon, z, guesses, Correction(rounds=3, proposals=8, seconds=1e-6))
+    limited = correct(codec, lexicon, z, guesses, Correction(rounds=3, proposals=8, deadline=0.0))
     assert len(limited) == 1 + 8  # the guess and one round's proposals
     assert len(correct(codec, lexicon, z, guesses, rounds)) == 1 + 3 * 8
 
@@ -72,7 +72,8 @@ class SlowCorrector:
 def test_a_correctors_rewrites_count_against_the_time_limit(codec, lexicon):
     z = codec.encode([TEXT])[0]
     guesses = ["A sensor sends temperature readings by radio."]
-    limited = correct(SlowCorrector(codec), lexicon, z, guesses, Correction(rounds=3, proposals=8, seconds=0.9))
+    in_time = Correction(rounds=3, proposals=8, deadline=time.perf_counter() + 0.9)
+    limited = correct(SlowCorrector(codec), lexicon, z, guesses, in_time)
     assert len(limited) == 1 + 1 + 8  # the guess, the rewrite and the first round, which always runs
 
 

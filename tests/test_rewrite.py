@@ -46,9 +46,17 @@ def test_variations_give_distinct_candidates(codec):
 
 def test_same_request_same_result(codec):
     # With no time limit: a limit may end the correction a round earlier when the machine is busy.
-    config = RefractConfig(correction_seconds=None)
+    config = RefractConfig(sentence_seconds=0)
     request = RewriteRequest(op="roundtrip", text="Rain is expected over the hills tonight.")
     assert rewrite(codec, request, config).candidates == rewrite(codec, request, config).candidates
+
+
+def test_the_time_a_sentence_may_take_counts_its_decoding_and_keeps_the_first_round(codec):
+    # A budget the encoding and decoding alone overrun leaves the one round that always runs.
+    request = RewriteRequest(op="roundtrip", text="Rain is expected over the hills tonight.")
+    overrun = rewrite(codec, request, RefractConfig(sentence_seconds=1e-3))
+    one_round = rewrite(codec, request, RefractConfig(corrections=1, sentence_seconds=0))
+    assert overrun.candidates == one_round.candidates
 
 
 def test_blend_moves_toward_the_source(codec, config):

@@ -45,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     rw.add_argument(
         "--corrections", type=int, help="correction rounds for roundtrip, topic and blend (default 9; 0 = fastest)"
     )
+    rw.add_argument(
+        "--sentence-seconds",
+        type=float,
+        help="time a rewrite may take per sentence, decoding included (default 1.4; 0 = every correction round)",
+    )
     rw.add_argument("--json", action="store_true", help="print JSON with all candidates and timing")
     rw.add_argument("--jsonl", action="store_true", help="batch mode: one JSON request per stdin line")
 
@@ -178,7 +183,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "patch":
             return _patch(args, RefractConfig.from_env(codec=args.codec))
         config = RefractConfig.from_env(
-            codec=args.codec, samples=args.samples, seed=args.seed, corrections=args.corrections
+            codec=args.codec,
+            samples=args.samples,
+            seed=args.seed,
+            corrections=args.corrections,
+            sentence_seconds=args.sentence_seconds,
         )
         if args.jsonl:
             if args.text is not None:

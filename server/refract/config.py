@@ -22,8 +22,11 @@ class RefractConfig(BaseModel):
     corrections: int = Field(
         9, ge=0, le=32, description="correction rounds when decoding from a vector alone (roundtrip, topic, blend)"
     )
-    correction_seconds: float | None = Field(
-        1.1, gt=0, description="time the correction of a sentence may take; rounds stop early past it (None: no limit)"
+    sentence_seconds: float = Field(
+        1.4,
+        ge=0,
+        description="time a rewrite may take per sentence, decoding included; correction rounds stop early past it"
+        " (0: no limit, every round runs)",
     )
     max_words: int = Field(200, ge=1, description="longest selection accepted")
     patch_folders: tuple[str, ...] = Field((), description="extra folders searched for style patches")

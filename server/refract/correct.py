@@ -47,10 +47,11 @@ class Correction:
     beam: int = 3  # versions expanded per round
     proposals: int = 30  # edits re-encoded per round, the most promising by a word-level estimate
     donors: int = 6  # words proposed per part of speech
-    # Rounds stop early when the next would end past this many seconds from the correction's start,
-    # a corrector's rewrites included (the first round always runs), so a rewrite's latency holds on
-    # a slower or busy CPU (RefractConfig.correction_seconds).
-    seconds: float | None = None
+    # Rounds stop early when the next would end past this moment (time.perf_counter()), a corrector's
+    # rewrites included (the first round always runs). A rewrite sets it from its own start, so that
+    # its latency holds on a slower or busy CPU, where decoding takes longer too
+    # (RefractConfig.sentence_seconds).
+    deadline: float | None = None
 
 
 def correct(
@@ -70,13 +71,12 @@ def correct(
         return sorted(seen, key=lambda t: -seen[t][0])[:k]
 
     judge(list(dict.fromkeys(g for g in guesses if g.strip())))
-    started = time.perf_counter()
     for r in range(codec.refine_rounds if seen and search.rounds else 0):  # a trained corrector's rewrites first
         judge([t for t in dict.fromkeys(codec.refine(target, best(1)[0], n=REFINED, seed=r)) if t.strip()])
     searching = time.perf_counter()
     for r in range(search.rounds if seen else 0):
         now = time.perf_counter()
-        if r and search.seconds is not None and now - started + (now - searching) / r > search.seconds:
+        if r and search.deadline is not None and now + (now - searching) / r > search.deadline:
             break
         texts = best(search.beam)
         # Every lexicon word's estimate for every version, in one pass over the lexicon's rows.

@@ -15,6 +15,7 @@ return {
       codec = 'embedded', -- the model shipped with Refract
       samples = 8, -- candidates decoded per rewrite, 1..32
       corrections = 9, -- correction rounds for roundtrip, topic, blend, 0..32
+      sentenceSeconds = 1.4, -- seconds a rewrite may take per sentence, decoding included; 0: every round
       patchFolders = {}, -- extra folders searched for style patches
       hover = { enabled = true }, -- readouts on hover (`K`)
       heatmap = { feature = 'sentiment' }, -- default axis or feature for the heat map

@@ -42,6 +42,7 @@ describe('package.json', () => {
     const props = pkg.contributes.configuration.properties;
     expect(props['refract.codec']).toMatchObject({ type: 'string', default: 'embedded' });
     expect(props['refract.samples']).toMatchObject({ type: 'integer', default: 8, minimum: 1, maximum: 32 });
+    expect(props['refract.sentenceSeconds']).toMatchObject({ type: 'number', default: 1.4, minimum: 0 });
     expect(props['refract.patchFolders']).toMatchObject({ type: 'array', default: [] });
     expect(props['refract.hover.enabled']).toMatchObject({ type: 'boolean', default: true });
     expect(props['refract.heatmap.feature']).toMatchObject({ type: 'string', default: 'sentiment' });

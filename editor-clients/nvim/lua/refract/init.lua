@@ -701,6 +701,7 @@ local function base_config()
         codec = 'embedded',
         samples = 8,
         corrections = 9,
+        sentenceSeconds = 1.4,
         patchFolders = {},
         hover = { enabled = true },
         heatmap = { feature = 'sentiment' },
