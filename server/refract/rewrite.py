@@ -186,14 +186,13 @@ def rewrite(
     groups = [[] for _ in targets] if keeps and lexicon is not None else decoded(codec, targets, config)
     if lexicon is not None:
         kinds = word_edits(request.op, request.amount)
-        per_sentence = config.sentence_seconds
         for k, (group, sentence, target) in enumerate(zip(groups, sentences, targets, strict=True)):
             _check(should_stop)
             if keeps:
                 group += revise(codec, lexicon, sentence, target, kinds)[:ANCHORED]
             elif request.op in CORRECTED and config.corrections:
                 # Sentence k's rounds end by the (k+1)th share of the rewrite's time, decoding included.
-                deadline = start + (k + 1) * per_sentence if per_sentence else None
+                deadline = start + (k + 1) * config.sentence_seconds if config.sentence_seconds else None
                 correction = Correction(rounds=config.corrections, deadline=deadline)
                 group += correct(codec, lexicon, target, group, correction)[:ANCHORED]
     _check(should_stop)
