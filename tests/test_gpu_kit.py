@@ -57,6 +57,7 @@ def test_the_kit_and_the_tree_carry_every_corpus_file_the_decoder_trains_on() ->
     tracked = {Path(line).name for line in listed.stdout.split()}
     assert tracked == {"synthetic.txt"}  # the rest build_corpus.py rebuilds in seconds, and the kit carries
     assert set(gpu_kit.REBUILT) | tracked == set(prepare_codec_data.CORPUS_FILES)
+    assert gpu_kit.CORPUS == prepare_codec_data.CORPUS
 
 
 def test_weights_handed_back_in_parts_join_into_the_same_files(tmp_path: Path) -> None:

