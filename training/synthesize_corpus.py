@@ -140,6 +140,8 @@ def sentences_of(reply: str) -> Iterator[str]:
 def load_model(device: str) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     model, tokenizer = load_smollm2()
     tokenizer.padding_side = "left"  # generation continues every row from its last prompt token
+    # Some transformers versions read no pad token from the GGUF file (the H200's, 2026-12-04).
+    tokenizer.pad_token = tokenizer.pad_token or tokenizer.eos_token
     # bf16 on a GPU, or where the CPU multiplies it: emulated, a batch of 128 took 556 s against 183 s in float32.
     bf16 = device != "cpu" or native_bf16()
     return model.to(device, torch.bfloat16 if bf16 else torch.float32), tokenizer
@@ -167,7 +169,6 @@ def main() -> None:
     batches = len(seen) // 400  # resuming: skip about the batches already written, for new prompts
     source = prompts(args.seed + batches)
     torch.manual_seed(args.seed + batches)
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     start = time.time()
     with out.open("a") as f:
         while time.time() - start < 60 * args.minutes and len(seen) < (args.sentences or float("inf")):
@@ -182,7 +183,7 @@ def main() -> None:
                     temperature=0.9,
                     top_p=0.95,
                     repetition_penalty=1.1,
-                    pad_token_id=pad,
+                    pad_token_id=tokenizer.pad_token_id,
                 )
             replies = tokenizer.batch_decode(ids[:, enc["input_ids"].shape[1] :], skip_special_tokens=True)
             fresh = [s for s in dict.fromkeys(s for r in replies for s in sentences_of(r)) if is_new(s.lower())]
