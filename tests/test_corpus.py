@@ -116,3 +116,96 @@ def test_dictionaries_give_their_definitions_as_prose(tmp_path: Path) -> None:
         "We live in daily apprehension of its loss.",
         "A misshapen creature of no particular age, sex, or condition.",
     ]
+
+
+# Snippets in each game's own file format (the packages are not installed where the tests run).
+WESNOTH_SCENARIO = """[message]
+    speaker=Konrad
+    message= _ "We must cross the river before nightfall. Delfador said it was ""safe"" there."
+[/message]
+[message]
+    message= _ "Well done, $unit.name|! The orcs are fleeing."
+[/message]
+"""
+FREECIV_RULESET = """[nation_aztec]
+legend    = _("\\
+The Aztecs were a people of central Mexico.\\
+ Their capital stood on an island in a lake.\\
+")
+helptext = _("Each city pays %d gold a turn.")
+"""
+ENDLESS_SKY_MISSION = """mission "Deliver Crates"
+\tdescription "Carry the crates to <planet> before the deadline."
+\ton offer
+\t\tconversation
+\t\t\t`The captain looks you over. "Are you the pilot? I expected someone older."`
+\t\t\t`\t"Never mind," she says.`
+"""
+CATACLYSM_ITEMS = """[
+  {"type": "GENERIC", "name": "rusty key", "//": "This comment is for the developers only.",
+   "description": "A small key, red with rust. It might still open something."}
+]
+"""
+NAEV_MISSION = """local text = {}
+text[1] = _([[You land on the dusty moon. A dockworker waves you over.]])
+misn.setDesc(_("Take the \\"package\\" to %s. Payment is on delivery."))
+"""
+NAEV_OUTFIT = """<outfit name="Laser Cannon"><description>A cheap and cheerful laser. Pirates love it dearly.</description></outfit>"""
+CRAWL_DESCRIPTIONS = """%%%%
+# Monsters
+goblin
+
+A small and ugly creature with a taste for mischief. It rarely fights fair.
+%%%%
+"""
+
+
+def test_game_text_keeps_the_prose_of_each_format_and_drops_placeholders_and_comments(tmp_path: Path) -> None:
+    (tmp_path / "wesnoth").mkdir()
+    (tmp_path / "wesnoth" / "01_Crossing.cfg").write_text(WESNOTH_SCENARIO)
+    (tmp_path / "freeciv").mkdir()
+    (tmp_path / "freeciv" / "nations.ruleset").write_text(FREECIV_RULESET)
+    (tmp_path / "freeciv" / "helpdata.txt").write_text("")
+    (tmp_path / "es").mkdir()
+    (tmp_path / "es" / "missions.txt").write_text(ENDLESS_SKY_MISSION)
+    (tmp_path / "cdda" / "json").mkdir(parents=True)
+    (tmp_path / "cdda" / "json" / "items.json").write_text(CATACLYSM_ITEMS)
+    (tmp_path / "naev" / "missions").mkdir(parents=True)
+    (tmp_path / "naev" / "missions" / "cargo.lua").write_text(NAEV_MISSION)
+    (tmp_path / "naev" / "laser.xml").write_text(NAEV_OUTFIT)
+    (tmp_path / "crawl" / "descript").mkdir(parents=True)
+    (tmp_path / "crawl" / "descript" / "monsters.txt").write_text(CRAWL_DESCRIPTIONS)
+
+    def good(source):
+        return [s for s in source if build_corpus.is_good(s)]
+
+    assert good(build_corpus.wesnoth_text(tmp_path / "wesnoth")) == [
+        "We must cross the river before nightfall.",
+        'Delfador said it was "safe" there.',
+        "The orcs are fleeing.",
+    ]
+    assert good(build_corpus.freeciv_text(tmp_path / "freeciv")) == [
+        "The Aztecs were a people of central Mexico.",
+        "Their capital stood on an island in a lake.",
+    ]
+    assert good(build_corpus.endless_sky_text(tmp_path / "es")) == [
+        "The captain looks you over.",
+        "Are you the pilot?",  # the quotation's outer marks, split apart, are dropped
+        "I expected someone older.",
+        '"Never mind," she says.',
+    ]
+    assert good(build_corpus.cataclysm_text(tmp_path / "cdda")) == [
+        "A small key, red with rust.",
+        "It might still open something.",
+    ]
+    assert good(build_corpus.crawl_text(tmp_path / "crawl")) == [
+        "A small and ugly creature with a taste for mischief.",
+        "It rarely fights fair.",
+    ]
+    assert good(build_corpus.naev_text(tmp_path / "naev")) == [
+        "You land on the dusty moon.",
+        "A dockworker waves you over.",
+        "Payment is on delivery.",
+        "A cheap and cheerful laser.",
+        "Pirates love it dearly.",
+    ]

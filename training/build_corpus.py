@@ -13,7 +13,11 @@ and, for the decoder only, data/corpus/extra.txt:
   - manuals: the paragraphs of the English HTML manuals (Python's documentation and tutorial,
     the Debian Administrator's Handbook, the Debian Reference);
   - dictionaries in prose (dictd databases): FOLDOC, the Jargon File and Ambrose Bierce's The
-    Devil's Dictionary, their definitions without headwords, tags and cross-reference braces.
+    Devil's Dictionary, their definitions without headwords, tags and cross-reference braces;
+  - games' English prose: the stories, dialogue and descriptions of Battle for Wesnoth's campaigns,
+    Freeciv, Endless Sky, Cataclysm: Dark Days Ahead, Dungeon Crawl Stone Soup and Naev (`apt-get
+    install --no-install-recommends wesnoth-1.16-{did,dm,dw,ei,httt,l,low,nr,sof,sota,sotbe,thot,trow,
+    tsg,ttb,utbs} freeciv-data endless-sky-data cataclysm-dda-data crawl-common naev-data`, in bash).
 train.txt is also the source of the word lexicon, the sparse autoencoder and its labels, which
 is why the extra text goes to a file of its own. /usr/share/doc holds what the machine has
 installed, so its share of train.txt grows with the packages on it. Sentences are ASCII-only,
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import random
 import re
 from collections.abc import Iterable, Iterator
@@ -102,9 +107,14 @@ def gcide_citations(path: Path = Path("/usr/share/dictd/gcide.dict.dz")) -> Iter
 
 
 # Left out of debian_docs(): the kernel's docs, read by kernel_docs() (with linux-perf and linux-libc-dev,
-# which linux-doc pulls in: no prose a writer edits), and the notes of the dictionaries that
-# dictionary_prose() reads, which would otherwise change train.txt (and its held-out head) for 23 lines.
+# which linux-doc pulls in: no prose a writer edits), and the notes of the packages installed for
+# extra.txt (the dictionaries that dictionary_prose() reads, the games and the libraries they pull in),
+# which would otherwise change train.txt (and its held-out head).
 SKIPPED_DOCS = ("linux-", "dict-foldoc", "dict-jargon", "dict-devil")
+SKIPPED_DOCS += ("wesnoth-", "freeciv-", "endless-sky-", "cataclysm-dda-", "crawl-", "naev-")
+SKIPPED_DOCS += ("fonts-droid-fallback",)
+SKIPPED_DOCS += ("libboost-locale", "libboost-random", "libboost-thread", "libmodplug", "libopusfile")
+SKIPPED_DOCS += ("libpulse", "libsdl2-")
 
 
 def debian_docs(folder: Path = Path("/usr/share/doc"), skip: tuple[str, ...] = SKIPPED_DOCS) -> Iterator[str]:
@@ -198,6 +208,100 @@ def dictionary_prose(name: str, indent: int, opener: str, folder: Path = Path("/
             yield from split_sentences(body.replace("{", "").replace("}", ""))
 
 
+# Games' English prose (extra.txt; the packages in the docstring): people's stories, dialogue and
+# descriptions, the narrative and encyclopedic registers the documentation lacks. Translations and code
+# are left out.
+GAMES = Path("/usr/share/games")
+PLACEHOLDER = re.compile(r"[$%]")  # "$unit.name", "%s": filled in by the game, not prose
+
+
+def game_prose(text: str) -> Iterator[str]:
+    """The sentences of a game string, paragraph by paragraph; a quotation split across sentences
+    loses its unpaired outer mark ('"Are you sure?' -> 'Are you sure?')."""
+    for paragraph in re.split(r"\n\s*\n", text):
+        for sentence in split_sentences(paragraph):
+            if sentence.count('"') % 2:
+                sentence = sentence.removeprefix('"').removesuffix('"')
+            if not PLACEHOLDER.search(sentence):
+                yield sentence
+
+
+def wesnoth_text(folder: Path = GAMES / "wesnoth") -> Iterator[str]:
+    """Battle for Wesnoth's translatable strings (_ "..."; quotes inside are doubled): its campaigns'
+    stories and dialogue, its units' descriptions."""
+    for path in sorted(folder.rglob("*.cfg")):
+        for string in re.findall(r'_\s*"((?:[^"]|"")*)"', path.read_text(encoding="utf-8", errors="replace")):
+            yield from game_prose(string.replace('""', '"'))
+
+
+# _("...") in Freeciv's rulesets and Naev's Lua, with C's escapes (a line may end in \ to go on); Lua's _([[...]]).
+GETTEXT = re.compile(r'_\(\s*(?:"((?:[^"\\]|\\.)*)"|\[\[(.*?)\]\])\s*\)', re.S)
+
+
+def gettext_strings(text: str) -> Iterator[str]:
+    for quoted, long in GETTEXT.findall(text):
+        yield long or quoted.replace("\\\n", "").replace('\\"', '"').replace("\\n", "\n")
+
+
+def freeciv_text(folder: Path = GAMES / "freeciv") -> Iterator[str]:
+    """Freeciv's translatable strings (in its rulesets and help): nations' histories, the help on
+    units, buildings and governments."""
+    for path in sorted([*folder.rglob("*.ruleset"), folder / "helpdata.txt"]):
+        for string in gettext_strings(path.read_text(encoding="utf-8", errors="replace")):
+            yield from game_prose(string)
+
+
+def endless_sky_text(folder: Path = GAMES / "endless-sky/data") -> Iterator[str]:
+    """Endless Sky's conversations and descriptions: its `quoted` lines and description "..." lines."""
+    for path in sorted(folder.rglob("*.txt")):
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            quoted = re.fullmatch(r"`(.*)`|description\s+\"(.*)\"", line.strip())
+            if quoted:
+                yield from game_prose(quoted.group(1) or quoted.group(2) or "")
+
+
+def naev_text(folder: Path = Path("/usr/share/naev/dat")) -> Iterator[str]:
+    """Naev's missions and events (the translatable strings of its Lua scripts) and the descriptions
+    of its planets, ships and outfits (<description> in its XML)."""
+    for path in sorted(folder.rglob("*.lua")):
+        for string in gettext_strings(path.read_text(encoding="utf-8", errors="replace")):
+            yield from game_prose(string)
+    for path in sorted(folder.rglob("*.xml")):
+        for description in re.findall(r"<description>(.*?)</description>", path.read_text(errors="replace"), re.S):
+            yield from game_prose(description)
+
+
+def _json_strings(value: object, key: str = "") -> Iterator[str]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _json_strings(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _json_strings(v, key)
+    elif isinstance(value, str) and not key.startswith("//"):  # "//" keys hold the developers' comments
+        yield value
+
+
+def cataclysm_text(folder: Path = GAMES / "cataclysm-dda") -> Iterator[str]:
+    """Cataclysm: Dark Days Ahead's JSON strings (items', places' and creatures' descriptions, dialogue)."""
+    for path in sorted([*(folder / "json").rglob("*.json"), *(folder / "mods").rglob("*.json")]):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+        except ValueError:
+            continue
+        for string in _json_strings(data):
+            yield from game_prose(string)
+
+
+def crawl_text(folder: Path = Path("/usr/share/crawl/dat")) -> Iterator[str]:
+    """Dungeon Crawl Stone Soup's English descriptions and sayings: entries parted by %%%%, each a key
+    line, then its text (the translations lie in subfolders, left out)."""
+    for path in sorted([*folder.glob("descript/*.txt"), *folder.glob("database/*.txt")]):
+        for entry in path.read_text(encoding="utf-8", errors="replace").split("%%%%"):
+            lines = [ln for ln in entry.strip("\n").splitlines() if not ln.startswith("#")]
+            yield from game_prose("\n".join(lines[1:]))
+
+
 def build(sources: Iterable[Iterator[str]], exclude: set[str], seed: int = 0) -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
@@ -245,7 +349,15 @@ def main() -> None:
         exclude,
     )
     prose = {name: dictionary_prose(name, indent, opener) for name, indent, opener in DICTIONARIES}
-    extra_sources = {"kernel": kernel_docs(), "manuals": manuals(), **prose}
+    games = {
+        "wesnoth": wesnoth_text(),
+        "freeciv": freeciv_text(),
+        "endless-sky": endless_sky_text(),
+        "cataclysm": cataclysm_text(),
+        "crawl": crawl_text(),
+        "naev": naev_text(),
+    }
+    extra_sources = {"kernel": kernel_docs(), "manuals": manuals(), **prose, **games}
     extra, extra_counts = collect(extra_sources, exclude | {s.lower() for s in train})
     args.out.mkdir(parents=True, exist_ok=True)
     for name, lines, numbers in (("train", train, counts), ("extra", extra, extra_counts)):

@@ -103,12 +103,42 @@ tree|the Gobi desert|the printing of newspapers|the city of Istanbul|the ostrich
 vaccine|the Industrial Revolution|mushrooms|the city of Vancouver|the snow leopard|the clock tower|the abacus|the
 Viking age|the apple|Antarctica|the lion|the city of Buenos Aires|the electric motor|the Mediterranean diet|the
 Hanseatic League|bridges|the camel|the radio|the city of Cairo""")
+# Since 2026-12-05 four or five templates a register (two before): more kinds of text from the same subjects.
 TEMPLATES = {
-    "review": ["Write a short {mood} customer review of a {s}.", "Write a {mood} review of a {s} in four sentences."],
-    "email": ["Write a short email {s}.", "Write a brief, friendly email {s}."],
-    "narrative": ["Write the opening of a short story about {s}.", "Tell a short story about {s} in five sentences."],
-    "opinion": ["Write a short opinion piece on {s}.", "Give your opinion on {s} in a short paragraph."],
-    "encyclopedic": ["Write an encyclopedia paragraph about {s}.", "Describe {s} in the style of an encyclopedia."],
+    "review": [
+        "Write a short {mood} customer review of a {s}.",
+        "Write a {mood} review of a {s} in four sentences.",
+        "Write a one-star review of a {s}.",
+        "Write a five-star review of a {s} for a shopping website.",
+        "Write a {mood} review of a {s}, saying what you would change.",
+    ],
+    "email": [
+        "Write a short email {s}.",
+        "Write a brief, friendly email {s}.",
+        "Write a polite, formal email {s}.",
+        "Write a short, apologetic email {s}.",
+        "Write a two-sentence email {s}.",
+    ],
+    "narrative": [
+        "Write the opening of a short story about {s}.",
+        "Tell a short story about {s} in five sentences.",
+        "Write the ending of a short story about {s}.",
+        "Describe one scene from a story about {s}.",
+        "Write a short fable about {s}.",
+    ],
+    "opinion": [
+        "Write a short opinion piece on {s}.",
+        "Give your opinion on {s} in a short paragraph.",
+        "Write a short letter to a newspaper about {s}.",
+        "Argue one side of the debate on {s} in a short paragraph.",
+        "Write a short blog post about {s}.",
+    ],
+    "encyclopedic": [
+        "Write an encyclopedia paragraph about {s}.",
+        "Describe {s} in the style of an encyclopedia.",
+        "Write a short history of {s}.",
+        "Explain {s} to a curious teenager in a short paragraph.",
+    ],
 }
 LISTS = {"review": PRODUCTS, "email": EMAILS, "narrative": STORIES, "opinion": OPINIONS, "encyclopedic": SUBJECTS}
 MOODS = ("glowing", "disappointed", "mixed", "angry", "enthusiastic", "lukewarm")
