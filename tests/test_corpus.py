@@ -150,7 +150,8 @@ NAEV_MISSION = """local text = {}
 text[1] = _([[You land on the dusty moon. A dockworker waves you over.]])
 misn.setDesc(_("Take the \\"package\\" to %s. Payment is on delivery."))
 """
-NAEV_OUTFIT = """<outfit name="Laser Cannon"><description>A cheap and cheerful laser. Pirates love it dearly.</description></outfit>"""
+NAEV_OUTFIT = """<outfit name="Laser">
+<description>A cheap and cheerful laser. Pirates love it dearly.</description></outfit>"""
 CRAWL_DESCRIPTIONS = """%%%%
 # Monsters
 goblin

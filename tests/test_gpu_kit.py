@@ -109,3 +109,45 @@ def test_a_run_that_trained_nothing_is_a_clear_stop(tmp_path: Path) -> None:
     # No time was left for the decoder after embedding the corpus: say so, not a FileNotFoundError.
     with pytest.raises(SystemExit, match="nothing to hand back"):
         gpu_kit.hand_back(tmp_path / "embedded", tmp_path / "out")
+
+
+def test_a_later_call_of_the_same_kit_finds_it_unpacked_with_the_text_synthesized_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import tarfile
+
+    def kit_of(train: bytes) -> Path:
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as tar:
+            for name, text in (("train.txt", train), ("extra.txt", b"The kernel boots.\n")):
+                member = tarfile.TarInfo(f"corpus/{name}.gz")
+                data = gzip.compress(text)
+                member.size = len(data)
+                tar.addfile(member, io.BytesIO(data))
+        kit = tmp_path / f"kit{len(train)}"
+        gpu_kit.split(buffer.getvalue(), 1024, kit)
+        return kit
+
+    corpus, work = tmp_path / "corpus", tmp_path / "work"
+    corpus.mkdir()
+    monkeypatch.setattr(gpu_kit, "CORPUS", corpus)
+    monkeypatch.setattr(gpu_kit, "SYNTHETIC", corpus / "synthetic.txt")
+    monkeypatch.setattr(gpu_kit, "KIT", kit_of(b"The cat sat down.\n"))
+    (corpus / "synthetic.txt").write_text("The kettle boils fast.\n")
+
+    gpu_kit.unpack(work)  # the first call: unpacks; a synthesis then leaves its text in the work folder
+    assert (corpus / "train.txt").read_text() == "The cat sat down.\n"
+    (work / "synthetic.txt").write_text("The kettle boils fast.\nThe lid sticks.\n")
+    (work / "left by the first call").touch()
+    (corpus / "synthetic.txt").write_text("The kettle boils fast.\n")  # the next call's copy of the tree
+
+    gpu_kit.unpack(work)  # the next call, same kit: nothing unpacked again, the synthesized text back
+    assert (work / "left by the first call").exists()
+    assert (corpus / "synthetic.txt").read_text() == "The kettle boils fast.\nThe lid sticks.\n"
+
+    monkeypatch.setattr(gpu_kit, "KIT", kit_of(b"The dog ran off at once.\n"))
+    (corpus / "train.txt").unlink()
+    gpu_kit.unpack(work)  # another kit: unpacked afresh, nothing of the last one's kept
+    assert not (work / "left by the first call").exists()
+    assert (corpus / "train.txt").read_text() == "The dog ran off at once.\n"

@@ -43,6 +43,14 @@ there (synthesize_corpus.py --device cuda, batches of --synthesize-batch prompts
 then trains on; the new lines come back gzipped (synthetic-new.txt.gz), and `unpack` adds them to
 synthetic.txt here, to be committed.
 
+`train --prepare-only` stops once the corpus is embedded (after the synthesis, if asked): the
+unpacked kit (runs/gpukit-work, with the text synthesized there) and the vectors (data/corpus) stay
+on the warm machine, and the next `train` call of the same kit finds them and spends its ten
+minutes training. A lease then runs: carry call1..callN-1 with "ls runs/gpukit"; carry callN with
+"python3 training/gpu_kit.py train --codec embedded --prepare-only --synthesize-seconds 120"; at
+once, "python3 training/gpu_kit.py train --codec embedded --seconds S" with S at most 590 and 40
+under the budget the previous call left (a call cut off by the budget hands back nothing).
+
 With `--corrector-seconds S` the last S seconds go to a corrector for the new decoder: its greedy
 guesses at `--guesses` corpus sentences (make_guesses.py), then train_corrector.py on them, so
 corrector.safetensors comes back beside the decoder. Off by default: the decoder's seconds are
@@ -53,6 +61,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import io
 import os
 import shutil
@@ -93,6 +102,10 @@ NEW_TEXT = "synthetic-new.txt.gz"  # the sentences a lease wrote, handed back fo
 # MiniLM's files but its weights (carried as fp16) and what loading it does not read.
 MINILM_SMALL = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
 CALL = 64 * 2**20  # what one device call carries, the working tree included
+# Where `train` unpacks the kit on the GPU machine: an ignored folder, kept there for the next call while
+# the machine is warm, so that one call can unpack, synthesize and embed (--prepare-only) and the next
+# spend all of its ten minutes training.
+WORK = ROOT / "runs/gpukit-work"
 PART = 15 * 2**20  # a returned file's size at most: a device call hands back files of 16 MiB at most
 PLATFORMS = ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64")
 
@@ -199,17 +212,27 @@ def aside(back: bool) -> None:
     print(f"large weights in the tree: {left / 1e6:.0f} MB")
 
 
-def unpack() -> tuple[Path, dict[str, str]]:
-    """On the GPU machine: the kit unpacked in a new folder, its wheels installed, its corpus in
-    data/corpus; that folder and the environment the training scripts run in."""
-    work = Path(tempfile.mkdtemp(prefix="gpukit-"))
-    with tarfile.open(fileobj=io.BytesIO(joined(KIT))) as kit:
-        kit.extractall(work, filter="data")
+def unpack(work: Path = WORK) -> tuple[Path, dict[str, str]]:
+    """On the GPU machine: the kit unpacked in `work`, its wheels installed, its corpus in
+    data/corpus; that folder and the environment the training scripts run in. A later call with the
+    same kit finds it unpacked, and synthetic.txt as an earlier call left it (the call's copy of the
+    tree brings back the tracked file as it is here)."""
+    data = joined(KIT)
+    stamp = hashlib.sha256(data).hexdigest()
     site = work / "site"
-    missing = [str(w) for w in sorted((work / "wheels").glob("*.whl")) if not installed(w)]
-    if missing:
-        pip = [sys.executable, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--no-compile"]
-        subprocess.run([*pip, "--target", str(site), *missing], check=True)
+    if not (work / "kit.sha256").is_file() or (work / "kit.sha256").read_text() != stamp:
+        shutil.rmtree(work, ignore_errors=True)
+        with tarfile.open(fileobj=io.BytesIO(data)) as kit:
+            kit.extractall(work, filter="data")
+        missing = [str(w) for w in sorted((work / "wheels").glob("*.whl")) if not installed(w)]
+        if missing:
+            pip = [sys.executable, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--no-compile"]
+            subprocess.run([*pip, "--target", str(site), *missing], check=True)
+        if (work / "minilm").is_dir():
+            unpack_minilm(work / "minilm", work / "minilm-float32", site)
+        (work / "kit.sha256").write_text(stamp)
+    if (work / SYNTHETIC.name).is_file():  # what an earlier call of this kit synthesized
+        shutil.copy(work / SYNTHETIC.name, SYNTHETIC)
     CORPUS.mkdir(parents=True, exist_ok=True)
     for name in REBUILT:
         text = gzip.decompress((work / "corpus" / f"{name}.gz").read_bytes())
@@ -219,8 +242,6 @@ def unpack() -> tuple[Path, dict[str, str]]:
         (CORPUS / name).write_bytes(text)
     if (work / "resume").is_dir() and not DECODER.exists():  # `aside` took it out of the tree
         shutil.copy(work / "resume" / DECODER.name, DECODER)
-    if (work / "minilm").is_dir():
-        unpack_minilm(work / "minilm", work / "minilm-float32", site)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT / "server")]), "PYTHONUNBUFFERED": "1"}
     return work, env
 
@@ -267,9 +288,12 @@ def train_embedded(args: argparse.Namespace, began: float) -> None:
     args.out, in parts of PART."""
     work, env = unpack()
     script, run = ROOT / "training", work / "embedded"
-    if args.synthesize_seconds:
+    if args.synthesize_seconds and not (work / SYNTHETIC.name).is_file():  # not done by an earlier call
         synthesize(args, env)
+        shutil.copy(SYNTHETIC, work / SYNTHETIC.name)
     subprocess.run([sys.executable, script / "prepare_codec_data.py", "--device", args.device], env=env, check=True)
+    if args.prepare_only:
+        return
     # Resumed: the shipped decoder's size (--layers and --width do not apply), a new seed for new windows.
     resume = (work / "resume").is_dir()
     lr = args.lr or (5e-4 if resume else 1e-3)
@@ -387,6 +411,9 @@ def main() -> None:
     trainer.add_argument("--guesses", type=int, default=40000, help="embedded: the corrector's training sentences")
     trainer.add_argument("--synthesize-seconds", type=float, default=0, help="embedded: of --seconds, for more text")
     trainer.add_argument("--synthesize-batch", type=int, default=512, help="embedded: prompts a batch of the text's")
+    trainer.add_argument(
+        "--prepare-only", action="store_true", help="embedded: unpack, synthesize and embed, for a next call to train"
+    )
     trainer.add_argument("--device", default="cuda")
     trainer.add_argument("--out", type=Path, help="default: $OUT/smol for smol, $OUT for embedded")
     returned = sub.add_parser("unpack", help="here: join the parts a device call handed back")
