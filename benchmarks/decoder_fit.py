@@ -24,7 +24,7 @@ from refract.codec.model import BOS, EOS, PAD
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data/corpus"
 sys.path.insert(0, str(ROOT / "training"))
-from build_corpus import DICTIONARIES, dictionary_prose  # noqa: E402  (a script: which lines are new)
+from build_corpus import DICTIONARIES, GAMES_READ, dictionary_prose  # noqa: E402  (a script: which lines are new)
 
 HELD = 512  # train.txt's first lines, which no run of the decoder trains on (training/train_codec.py)
 
@@ -55,12 +55,15 @@ def main() -> None:
         raise SystemExit("no data/corpus/train.txt: run python training/build_corpus.py first")
     text = {name: (CORPUS / name).read_text().splitlines() for name in ("train.txt", "extra.txt", "synthetic.txt")}
     added = {s for name, indent, opener in DICTIONARIES for s in dictionary_prose(name, indent, opener)}
+    games = {s for read in GAMES_READ.values() for s in read()}  # the game packages must be installed
+    newer = added | games
     n, extra = args.lines, text["extra.txt"]
     places = {
         "train.txt, held out (its first 512 lines)": text["train.txt"][:n],
         "train.txt, trained on (the next lines)": text["train.txt"][HELD : HELD + n],
-        "extra.txt, trained on (the kernel's docs and the manuals)": [s for s in extra if s not in added][:n],
+        "extra.txt, trained on (the kernel's docs and the manuals)": [s for s in extra if s not in newer][:n],
         "extra.txt, the dictionaries (new to the sixth run, not the seventh)": [s for s in extra if s in added][:n],
+        "extra.txt, the games (new 2026-12-05, not trained on by the eighth run)": [s for s in extra if s in games][:n],
         "synthetic.txt (rewritten 2026-12-04: the same)": text["synthetic.txt"][:n],
     }
     codec = EmbeddedCodec()

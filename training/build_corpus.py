@@ -267,7 +267,8 @@ def naev_text(folder: Path = Path("/usr/share/naev/dat")) -> Iterator[str]:
         for string in gettext_strings(path.read_text(encoding="utf-8", errors="replace")):
             yield from game_prose(string)
     for path in sorted(folder.rglob("*.xml")):
-        for description in re.findall(r"<description>(.*?)</description>", path.read_text(errors="replace"), re.S):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for description in re.findall(r"<description>(.*?)</description>", text, re.S):
             yield from game_prose(description)
 
 
@@ -300,6 +301,16 @@ def crawl_text(folder: Path = Path("/usr/share/crawl/dat")) -> Iterator[str]:
         for entry in path.read_text(encoding="utf-8", errors="replace").split("%%%%"):
             lines = [ln for ln in entry.strip("\n").splitlines() if not ln.startswith("#")]
             yield from game_prose("\n".join(lines[1:]))
+
+
+GAMES_READ = {
+    "wesnoth": wesnoth_text,
+    "freeciv": freeciv_text,
+    "endless-sky": endless_sky_text,
+    "cataclysm": cataclysm_text,
+    "crawl": crawl_text,
+    "naev": naev_text,
+}
 
 
 def build(sources: Iterable[Iterator[str]], exclude: set[str], seed: int = 0) -> list[str]:
@@ -349,14 +360,7 @@ def main() -> None:
         exclude,
     )
     prose = {name: dictionary_prose(name, indent, opener) for name, indent, opener in DICTIONARIES}
-    games = {
-        "wesnoth": wesnoth_text(),
-        "freeciv": freeciv_text(),
-        "endless-sky": endless_sky_text(),
-        "cataclysm": cataclysm_text(),
-        "crawl": crawl_text(),
-        "naev": naev_text(),
-    }
+    games = {name: read() for name, read in GAMES_READ.items()}
     extra_sources = {"kernel": kernel_docs(), "manuals": manuals(), **prose, **games}
     extra, extra_counts = collect(extra_sources, exclude | {s.lower() for s in train})
     args.out.mkdir(parents=True, exist_ok=True)
