@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import struct
 import sys
 from pathlib import Path
 
@@ -60,10 +61,12 @@ def test_synthetic_replies_keep_the_text_and_drop_its_framing() -> None:
         '"The rice cooker works well and cleans up in seconds. I use it every day!"\n'
         "Pros:\n"
         "Too short.\n"
+        "PS: The lid comes off for washing.\n"
     )
     assert list(synthesize_corpus.sentences_of(reply)) == [
         "The rice cooker works well and cleans up in seconds.",
         "I use it every day!",
+        "The lid comes off for washing.",
     ]
 
 
@@ -119,6 +122,27 @@ def test_dictionaries_give_their_definitions_as_prose(tmp_path: Path) -> None:
 
 
 # Snippets in each game's own file format (the packages are not installed where the tests run).
+FREEORION_STRINGS = """# Species
+SP_GASEOUS_DESC
+A species of patient gas giant dwellers.
+
+LORE_FIRST_WORLDS
+'''The first planets were shaped by hand.
+Nobody remembers how it was done. See [[tech SHP_ZORTRIUM_PLATE]].'''
+"""
+GEARHEAD_PLOT = """Plot
+\tname <Rescue the Girl>
+\tMsg1 <I think I saw the girl you are looking for. She went to the Golden Hotel.>
+\tMsg2 <You have been looking for \\ELEMENT 3 , right?>
+"""
+FLARE_NPC = """[dialog]
+topic=Help the guard
+him=You there! I need your help.
+him=(He hands you a wooden bear figurine.)
+"""
+LUA_DIALOGUE = """body = p(_([[Build two woodcutter’s houses near the forest.]]))
+Npc:says(_"Welcome to the Red Guard!")
+"""
 WESNOTH_SCENARIO = """[message]
     speaker=Konrad
     message= _ "We must cross the river before nightfall. Delfador said it was ""safe"" there."
@@ -209,4 +233,54 @@ def test_game_text_keeps_the_prose_of_each_format_and_drops_placeholders_and_com
         "Payment is on delivery.",
         "A cheap and cheerful laser.",
         "Pirates love it dearly.",
+    ]
+
+
+def write_catalog(path: Path, messages: dict[str, str]) -> None:
+    """A GNU gettext .mo file: a header of offsets, two tables of (length, offset), the strings."""
+    keys = sorted(messages)
+    ids, strs = [k.encode() for k in keys], [messages[k].encode() for k in keys]
+    start = 28 + 16 * len(keys)
+    table, blob = [], b""
+    for s in (*ids, *strs):
+        table += [len(s), start + len(blob)]
+        blob += s + b"\0"
+    header = struct.pack("<7I", 0x950412DE, 0, len(keys), 28, 28 + 8 * len(keys), 0, 0)
+    path.write_bytes(header + struct.pack(f"<{len(table)}I", *table) + blob)
+
+
+def test_more_games_text_keeps_the_prose_of_each_format(tmp_path: Path) -> None:
+    (tmp_path / "en.txt").write_text(FREEORION_STRINGS)
+    (tmp_path / "gearhead" / "series").mkdir(parents=True)
+    (tmp_path / "gearhead" / "series" / "PLOT_Rescue.txt").write_text(GEARHEAD_PLOT)
+    (tmp_path / "flare" / "npcs").mkdir(parents=True)
+    (tmp_path / "flare" / "npcs" / "guard.txt").write_text(FLARE_NPC)
+    report = "Commander, the autopsy is done. It took %d days."
+    write_catalog(tmp_path / "ufoai.mo", {"": "Language: en\n", "_report": report})
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "texts.lua").write_text(LUA_DIALOGUE)
+    python = 'text = [_("You are Erek, aren\'t you?"), my_"Not a string to read."]'
+    (tmp_path / "scripts" / "erek.py").write_text(python)
+
+    def good(source):
+        return [s for s in source if build_corpus.is_good(s)]
+
+    assert good(build_corpus.freeorion_text(tmp_path / "en.txt")) == [
+        "A species of patient gas giant dwellers.",
+        "The first planets were shaped by hand.",
+        "Nobody remembers how it was done.",
+    ]
+    assert good(build_corpus.gearhead_text((tmp_path / "gearhead",))) == [
+        "I think I saw the girl you are looking for.",
+        "She went to the Golden Hotel.",
+    ]
+    assert good(build_corpus.flare_text(tmp_path / "flare")) == [
+        "I need your help.",  # "You there!" is too short a sentence
+        "He hands you a wooden bear figurine.",
+    ]
+    assert good(build_corpus.ufoai_text(tmp_path / "ufoai.mo")) == ["Commander, the autopsy is done."]
+    assert good(build_corpus.script_text((tmp_path / "scripts").rglob("*"))) == [
+        "You are Erek, aren't you?",
+        "Build two woodcutter's houses near the forest.",  # the typographic apostrophe in ASCII
+        "Welcome to the Red Guard!",
     ]

@@ -15,9 +15,12 @@ and, for the decoder only, data/corpus/extra.txt:
   - dictionaries in prose (dictd databases): FOLDOC, the Jargon File and Ambrose Bierce's The
     Devil's Dictionary, their definitions without headwords, tags and cross-reference braces;
   - games' English prose: the stories, dialogue and descriptions of Battle for Wesnoth's campaigns,
-    Freeciv, Endless Sky, Cataclysm: Dark Days Ahead, Dungeon Crawl Stone Soup and Naev (`apt-get
-    install --no-install-recommends wesnoth-1.16-{did,dm,dw,ei,httt,l,low,nr,sof,sota,sotbe,thot,trow,
-    tsg,ttb,utbs} freeciv-data endless-sky-data cataclysm-dda-data crawl-common naev-data`, in bash).
+    Freeciv, Endless Sky, Cataclysm: Dark Days Ahead, Dungeon Crawl Stone Soup, Naev, FreeOrion,
+    GearHead 1 and 2, Flare, UFO: Alien Invasion, Widelands, FreedroidRPG and Adonthell's Waste's
+    Edge (`apt-get install --no-install-recommends wesnoth-1.16-{did,dm,dw,ei,httt,l,low,nr,sof,sota,
+    sotbe,thot,trow,tsg,ttb,utbs} freeciv-data endless-sky-data cataclysm-dda-data crawl-common
+    naev-data freeorion-data gearhead-data gearhead2-data flare-game ufoai-misc widelands-data
+    freedroidrpg-data adonthell-data`, in bash).
 train.txt is also the source of the word lexicon, the sparse autoencoder and its labels, which
 is why the extra text goes to a file of its own. /usr/share/doc holds what the machine has
 installed, so its share of train.txt grows with the packages on it. Sentences are ASCII-only,
@@ -30,6 +33,7 @@ installed, so its share of train.txt grows with the packages on it. Sentences ar
 from __future__ import annotations
 
 import argparse
+import gettext
 import gzip
 import json
 import random
@@ -115,6 +119,8 @@ SKIPPED_DOCS += ("wesnoth-", "freeciv-", "endless-sky-", "cataclysm-dda-", "craw
 SKIPPED_DOCS += ("fonts-droid-fallback",)
 SKIPPED_DOCS += ("libboost-locale", "libboost-random", "libboost-thread", "libmodplug", "libopusfile")
 SKIPPED_DOCS += ("libpulse", "libsdl2-")
+SKIPPED_DOCS += ("freeorion", "gearhead", "flare-", "ufoai-", "widelands-", "freedroidrpg-", "adonthell")
+SKIPPED_DOCS += ("fonts-hosny-amiri", "culmus-fancy", "ttf-bitstream-vera", "fonts-freefont-ttf", "fonts-wqy-microhei")
 
 
 def debian_docs(folder: Path = Path("/usr/share/doc"), skip: tuple[str, ...] = SKIPPED_DOCS) -> Iterator[str]:
@@ -213,12 +219,16 @@ def dictionary_prose(name: str, indent: int, opener: str, folder: Path = Path("/
 # are left out.
 GAMES = Path("/usr/share/games")
 PLACEHOLDER = re.compile(r"[$%]")  # "$unit.name", "%s": filled in by the game, not prose
+# Typographic quotes and dashes, which some games write, in the ASCII the corpus keeps.
+TYPOGRAPHIC = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": " - ", "\u2026": "..."}
+)
 
 
 def game_prose(text: str) -> Iterator[str]:
     """The sentences of a game string, paragraph by paragraph; a quotation split across sentences
     loses its unpaired outer mark ('"Are you sure?' -> 'Are you sure?')."""
-    for paragraph in re.split(r"\n\s*\n", text):
+    for paragraph in re.split(r"\n\s*\n", text.translate(TYPOGRAPHIC)):
         for sentence in split_sentences(paragraph):
             if sentence.count('"') % 2:
                 sentence = sentence.removeprefix('"').removesuffix('"')
@@ -234,21 +244,27 @@ def wesnoth_text(folder: Path = GAMES / "wesnoth") -> Iterator[str]:
             yield from game_prose(string.replace('""', '"'))
 
 
-# _("...") in Freeciv's rulesets and Naev's Lua, with C's escapes (a line may end in \ to go on); Lua's _([[...]]).
-GETTEXT = re.compile(r'_\(\s*(?:"((?:[^"\\]|\\.)*)"|\[\[(.*?)\]\])\s*\)', re.S)
+# _("...") in Freeciv's rulesets and in Lua and Python scripts, with C's escapes (a line may end in \ to go
+# on); Lua's _([[...]]) and _"...".
+GETTEXT = re.compile(r'(?<!\w)_(?:\(\s*(?:"((?:[^"\\]|\\.)*)"|\[\[(.*?)\]\])\s*\)|"((?:[^"\\]|\\.)*)")', re.S)
 
 
 def gettext_strings(text: str) -> Iterator[str]:
-    for quoted, long in GETTEXT.findall(text):
-        yield long or quoted.replace("\\\n", "").replace('\\"', '"').replace("\\n", "\n")
+    for quoted, long, bare in GETTEXT.findall(text):
+        yield long or (quoted or bare).replace("\\\n", "").replace('\\"', '"').replace("\\n", "\n")
+
+
+def script_text(paths: Iterable[Path]) -> Iterator[str]:
+    """The sentences of the translatable strings in these scripts, in the order of their paths."""
+    for path in sorted(paths):
+        for string in gettext_strings(path.read_text(encoding="utf-8", errors="replace")):
+            yield from game_prose(string)
 
 
 def freeciv_text(folder: Path = GAMES / "freeciv") -> Iterator[str]:
     """Freeciv's translatable strings (in its rulesets and help): nations' histories, the help on
     units, buildings and governments."""
-    for path in sorted([*folder.rglob("*.ruleset"), folder / "helpdata.txt"]):
-        for string in gettext_strings(path.read_text(encoding="utf-8", errors="replace")):
-            yield from game_prose(string)
+    return script_text([*folder.rglob("*.ruleset"), folder / "helpdata.txt"])
 
 
 def endless_sky_text(folder: Path = GAMES / "endless-sky/data") -> Iterator[str]:
@@ -263,9 +279,7 @@ def endless_sky_text(folder: Path = GAMES / "endless-sky/data") -> Iterator[str]
 def naev_text(folder: Path = Path("/usr/share/naev/dat")) -> Iterator[str]:
     """Naev's missions and events (the translatable strings of its Lua scripts) and the descriptions
     of its planets, ships and outfits (<description> in its XML)."""
-    for path in sorted(folder.rglob("*.lua")):
-        for string in gettext_strings(path.read_text(encoding="utf-8", errors="replace")):
-            yield from game_prose(string)
+    yield from script_text(folder.rglob("*.lua"))
     for path in sorted(folder.rglob("*.xml")):
         text = path.read_text(encoding="utf-8", errors="replace")
         for description in re.findall(r"<description>(.*?)</description>", text, re.S):
@@ -303,6 +317,58 @@ def crawl_text(folder: Path = Path("/usr/share/crawl/dat")) -> Iterator[str]:
             yield from game_prose("\n".join(lines[1:]))
 
 
+def freeorion_text(path: Path = GAMES / "freeorion/default/stringtables/en.txt") -> Iterator[str]:
+    """FreeOrion's English string table: each entry a KEY line, then its text on the next line or
+    between \'\'\' marks (species, technologies, buildings, the help)."""
+    text = re.sub(r"^#.*$", "", path.read_text(encoding="utf-8", errors="replace"), flags=re.M)
+    yield from game_prose(re.sub(r"^[A-Z][A-Z0-9_]*$|\'\'\'", "\n\n", text, flags=re.M))
+
+
+GEARHEAD_TEXT = ("Msg", "CMsg", "Prompt", "greeting", "desc")  # the keys whose <...> is said or described
+
+
+def gearhead_text(folders: tuple[Path, ...] = (GAMES / "gearhead", GAMES / "gearhead2")) -> Iterator[str]:
+    """GearHead's and GearHead 2's conversations and descriptions: `Msg12 <...>` lines in their
+    scripts (names filled in by the game are written \\ELEMENT 3 and the like, so left out)."""
+    for path in sorted(p for folder in folders for p in folder.rglob("*.txt") if "design" not in p.parts):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for key, value in re.findall(r"^\s*([A-Za-z]+)[0-9_]*\s*<([^<>]*)>", text, re.M):
+            if key in GEARHEAD_TEXT:
+                yield from game_prose(value)
+
+
+def flare_text(folder: Path = GAMES / "flare/mods") -> Iterator[str]:
+    """Flare's books, cutscenes, dialogue and quest log: its `key=text` lines of those keys."""
+    for path in sorted(folder.rglob("*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for value in re.findall(r"^(?:text|him|her|you|quest_text|description|flavor|msg)=(.*)$", text, re.M):
+            yield from game_prose(value.replace("\\n", "\n").strip("()"))
+
+
+def ufoai_text(path: Path = GAMES / "ufoai/base/i18n/en/LC_MESSAGES/ufoai.mo") -> Iterator[str]:
+    """UFO: Alien Invasion's English catalog: its research reports, the encyclopedia, mission briefings."""
+    with path.open("rb") as f:  # a gettext catalog: strings in a fixed binary layout, no code
+        catalog = gettext.GNUTranslations(f)._catalog  # noqa: SLF001  (the one way to list a catalog)
+    for key, value in catalog.items():
+        if key:  # "" is the catalog's header
+            yield from game_prose(value)
+
+
+def widelands_text(folder: Path = GAMES / "widelands/data") -> Iterator[str]:
+    """Widelands' campaigns, tutorials and the help on its tribes' buildings and wares."""
+    return script_text(folder.rglob("*.lua"))
+
+
+def freedroid_text(folder: Path = Path("/usr/share/freedroidrpg/data")) -> Iterator[str]:
+    """FreedroidRPG's dialogue and item descriptions."""
+    return script_text(folder.rglob("*.lua"))
+
+
+def adonthell_text(folder: Path = GAMES / "adonthell/games/wastesedge/scripts") -> Iterator[str]:
+    """Adonthell's Waste's Edge: a detective story's dialogue."""
+    return script_text(folder.rglob("*.py"))
+
+
 GAMES_READ = {
     "wesnoth": wesnoth_text,
     "freeciv": freeciv_text,
@@ -310,6 +376,13 @@ GAMES_READ = {
     "cataclysm": cataclysm_text,
     "crawl": crawl_text,
     "naev": naev_text,
+    "freeorion": freeorion_text,
+    "gearhead": gearhead_text,
+    "flare": flare_text,
+    "ufoai": ufoai_text,
+    "widelands": widelands_text,
+    "freedroid": freedroid_text,
+    "adonthell": adonthell_text,
 }
 
 

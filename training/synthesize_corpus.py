@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -144,6 +145,8 @@ LISTS = {"review": PRODUCTS, "email": EMAILS, "narrative": STORIES, "opinion": O
 MOODS = ("glowing", "disappointed", "mixed", "angry", "enthusiastic", "lukewarm")
 # A sentence this close to a dev sentence (cosine of their MiniLM vectors) is dropped as a near-copy.
 NEAR_DEV = 0.7
+# A dialogue's or a list's label ("A:", "PS:") is no part of the sentence after it.
+LABEL = re.compile(r"^[A-Z]{1,5}: ")
 # Lines of a reply that frame the text instead of being it ("Here is a review:", "Subject: ...").
 FRAMING = ("here is", "here's", "subject:", "dear ", "best regards", "sincerely", "title:", "note:", "as an ai")
 
@@ -161,7 +164,7 @@ def prompts(seed: int) -> Iterator[str]:
 def sentences_of(reply: str) -> Iterator[str]:
     """The corpus-worthy sentences of a reply, its framing lines left out."""
     for line in reply.splitlines():
-        line = line.strip().strip('"')
+        line = LABEL.sub("", line.strip()).strip('"')
         if not line or line.lower().startswith(FRAMING) or line.endswith(":"):
             continue
         yield from (s for s in split_sentences(line) if is_good(s) and is_english(s))
