@@ -319,7 +319,7 @@ def crawl_text(folder: Path = Path("/usr/share/crawl/dat")) -> Iterator[str]:
 
 def freeorion_text(path: Path = GAMES / "freeorion/default/stringtables/en.txt") -> Iterator[str]:
     """FreeOrion's English string table: each entry a KEY line, then its text on the next line or
-    between \'\'\' marks (species, technologies, buildings, the help)."""
+    between triple quotes (species, technologies, buildings, the help)."""
     text = re.sub(r"^#.*$", "", path.read_text(encoding="utf-8", errors="replace"), flags=re.M)
     yield from game_prose(re.sub(r"^[A-Z][A-Z0-9_]*$|\'\'\'", "\n\n", text, flags=re.M))
 
@@ -328,9 +328,9 @@ GEARHEAD_TEXT = ("Msg", "CMsg", "Prompt", "greeting", "desc")  # the keys whose 
 
 
 def gearhead_text(folders: tuple[Path, ...] = (GAMES / "gearhead", GAMES / "gearhead2")) -> Iterator[str]:
-    """GearHead's and GearHead 2's conversations and descriptions: `Msg12 <...>` lines in their
-    scripts (names filled in by the game are written \\ELEMENT 3 and the like, so left out)."""
-    for path in sorted(p for folder in folders for p in folder.rglob("*.txt") if "design" not in p.parts):
+    """GearHead's and GearHead 2's conversations and descriptions of things: `Msg12 <...>` lines in
+    their scripts (names filled in by the game are written \\ELEMENT 3 and the like, so left out)."""
+    for path in sorted(p for folder in folders for p in folder.rglob("*.txt")):
         text = path.read_text(encoding="utf-8", errors="replace")
         for key, value in re.findall(r"^\s*([A-Za-z]+)[0-9_]*\s*<([^<>]*)>", text, re.M):
             if key in GEARHEAD_TEXT:
