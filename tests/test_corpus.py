@@ -279,7 +279,7 @@ def test_more_games_text_keeps_the_prose_of_each_format(tmp_path: Path) -> None:
         "He hands you a wooden bear figurine.",
     ]
     assert good(build_corpus.ufoai_text(tmp_path / "ufoai.mo")) == ["Commander, the autopsy is done."]
-    assert good(build_corpus.script_text((tmp_path / "scripts").rglob("*"))) == [
+    assert good(build_corpus.game_files((tmp_path / "scripts").rglob("*"), build_corpus.gettext_strings)) == [
         "You are Erek, aren't you?",
         "Build two woodcutter's houses near the forest.",  # the typographic apostrophe in ASCII
         "Welcome to the Red Guard!",

@@ -38,7 +38,7 @@ import gzip
 import json
 import random
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -236,12 +236,22 @@ def game_prose(text: str) -> Iterator[str]:
                 yield sentence
 
 
+def game_files(paths: Iterable[Path], strings: Callable[[str], Iterable[str]]) -> Iterator[str]:
+    """The sentences of the strings that `strings` finds in each of these files, in path order."""
+    for path in sorted(paths):
+        for string in strings(path.read_text(encoding="utf-8", errors="replace")):
+            yield from game_prose(string)
+
+
+def wesnoth_strings(text: str) -> Iterator[str]:
+    for string in re.findall(r'_\s*"((?:[^"]|"")*)"', text):
+        yield string.replace('""', '"')
+
+
 def wesnoth_text(folder: Path = GAMES / "wesnoth") -> Iterator[str]:
     """Battle for Wesnoth's translatable strings (_ "..."; quotes inside are doubled): its campaigns'
     stories and dialogue, its units' descriptions."""
-    for path in sorted(folder.rglob("*.cfg")):
-        for string in re.findall(r'_\s*"((?:[^"]|"")*)"', path.read_text(encoding="utf-8", errors="replace")):
-            yield from game_prose(string.replace('""', '"'))
+    return game_files(folder.rglob("*.cfg"), wesnoth_strings)
 
 
 # _("...") in Freeciv's rulesets and in Lua and Python scripts, with C's escapes (a line may end in \ to go
@@ -254,32 +264,27 @@ def gettext_strings(text: str) -> Iterator[str]:
         yield long or (quoted or bare).replace("\\\n", "").replace('\\"', '"').replace("\\n", "\n")
 
 
-def script_text(paths: Iterable[Path]) -> Iterator[str]:
-    """The sentences of the translatable strings in these scripts, in the order of their paths."""
-    for path in sorted(paths):
-        for string in gettext_strings(path.read_text(encoding="utf-8", errors="replace")):
-            yield from game_prose(string)
-
-
 def freeciv_text(folder: Path = GAMES / "freeciv") -> Iterator[str]:
     """Freeciv's translatable strings (in its rulesets and help): nations' histories, the help on
     units, buildings and governments."""
-    return script_text([*folder.rglob("*.ruleset"), folder / "helpdata.txt"])
+    return game_files([*folder.rglob("*.ruleset"), folder / "helpdata.txt"], gettext_strings)
+
+
+def endless_sky_strings(text: str) -> Iterator[str]:
+    for line in text.splitlines():
+        if quoted := re.fullmatch(r"`(.*)`|description\s+\"(.*)\"", line.strip()):
+            yield quoted.group(1) or quoted.group(2) or ""
 
 
 def endless_sky_text(folder: Path = GAMES / "endless-sky/data") -> Iterator[str]:
     """Endless Sky's conversations and descriptions: its `quoted` lines and description "..." lines."""
-    for path in sorted(folder.rglob("*.txt")):
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            quoted = re.fullmatch(r"`(.*)`|description\s+\"(.*)\"", line.strip())
-            if quoted:
-                yield from game_prose(quoted.group(1) or quoted.group(2) or "")
+    return game_files(folder.rglob("*.txt"), endless_sky_strings)
 
 
 def naev_text(folder: Path = Path("/usr/share/naev/dat")) -> Iterator[str]:
     """Naev's missions and events (the translatable strings of its Lua scripts) and the descriptions
     of its planets, ships and outfits (<description> in its XML)."""
-    yield from script_text(folder.rglob("*.lua"))
+    yield from game_files(folder.rglob("*.lua"), gettext_strings)
     for path in sorted(folder.rglob("*.xml")):
         text = path.read_text(encoding="utf-8", errors="replace")
         for description in re.findall(r"<description>(.*?)</description>", text, re.S):
@@ -327,22 +332,26 @@ def freeorion_text(path: Path = GAMES / "freeorion/default/stringtables/en.txt")
 GEARHEAD_TEXT = ("Msg", "CMsg", "Prompt", "greeting", "desc")  # the keys whose <...> is said or described
 
 
+def gearhead_strings(text: str) -> Iterator[str]:
+    for key, value in re.findall(r"^\s*([A-Za-z]+)[0-9_]*\s*<([^<>]*)>", text, re.M):
+        if key in GEARHEAD_TEXT:
+            yield value
+
+
 def gearhead_text(folders: tuple[Path, ...] = (GAMES / "gearhead", GAMES / "gearhead2")) -> Iterator[str]:
     """GearHead's and GearHead 2's conversations and descriptions of things: `Msg12 <...>` lines in
     their scripts (names filled in by the game are written \\ELEMENT 3 and the like, so left out)."""
-    for path in sorted(p for folder in folders for p in folder.rglob("*.txt")):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        for key, value in re.findall(r"^\s*([A-Za-z]+)[0-9_]*\s*<([^<>]*)>", text, re.M):
-            if key in GEARHEAD_TEXT:
-                yield from game_prose(value)
+    return game_files((p for folder in folders for p in folder.rglob("*.txt")), gearhead_strings)
+
+
+def flare_strings(text: str) -> Iterator[str]:
+    for value in re.findall(r"^(?:text|him|her|you|quest_text|description|flavor|msg)=(.*)$", text, re.M):
+        yield value.replace("\\n", "\n").strip("()")
 
 
 def flare_text(folder: Path = GAMES / "flare/mods") -> Iterator[str]:
     """Flare's books, cutscenes, dialogue and quest log: its `key=text` lines of those keys."""
-    for path in sorted(folder.rglob("*.txt")):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        for value in re.findall(r"^(?:text|him|her|you|quest_text|description|flavor|msg)=(.*)$", text, re.M):
-            yield from game_prose(value.replace("\\n", "\n").strip("()"))
+    return game_files(folder.rglob("*.txt"), flare_strings)
 
 
 def ufoai_text(path: Path = GAMES / "ufoai/base/i18n/en/LC_MESSAGES/ufoai.mo") -> Iterator[str]:
@@ -356,17 +365,17 @@ def ufoai_text(path: Path = GAMES / "ufoai/base/i18n/en/LC_MESSAGES/ufoai.mo") -
 
 def widelands_text(folder: Path = GAMES / "widelands/data") -> Iterator[str]:
     """Widelands' campaigns, tutorials and the help on its tribes' buildings and wares."""
-    return script_text(folder.rglob("*.lua"))
+    return game_files(folder.rglob("*.lua"), gettext_strings)
 
 
 def freedroid_text(folder: Path = Path("/usr/share/freedroidrpg/data")) -> Iterator[str]:
     """FreedroidRPG's dialogue and item descriptions."""
-    return script_text(folder.rglob("*.lua"))
+    return game_files(folder.rglob("*.lua"), gettext_strings)
 
 
 def adonthell_text(folder: Path = GAMES / "adonthell/games/wastesedge/scripts") -> Iterator[str]:
     """Adonthell's Waste's Edge: a detective story's dialogue."""
-    return script_text(folder.rglob("*.py"))
+    return game_files(folder.rglob("*.py"), gettext_strings)
 
 
 GAMES_READ = {
