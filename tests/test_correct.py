@@ -33,6 +33,19 @@ def test_corrections_land_closer_to_the_vector_and_recover_wording(codec, lexico
     assert chrf.sentence_score(versions[0], [TEXT]).score > max(chrf.sentence_score(g, [TEXT]).score for g in guesses)
 
 
+def test_another_judge_steers_the_search(codec, lexicon):
+    # benchmarks/correction.py's oracle judges by the source's wording; here, the shortest text wins.
+    z = codec.encode([TEXT])
+    guesses = codec.decode(z, n=2, temperature=0.7)[0]
+
+    def shortest(texts, cosines):
+        return -np.array([len(t) for t in texts])
+
+    versions = correct(codec, lexicon, z[0], guesses, QUICK, by=shortest)
+    assert len(versions[0]) < min(len(g) for g in guesses)
+    assert [len(v) for v in versions] == sorted(len(v) for v in versions)
+
+
 def test_no_rounds_ranks_the_guesses_and_adds_nothing(codec, lexicon):
     z = codec.encode([TEXT])[0]
     guesses = ["Bananas are yellow.", "A sensor sends temperature readings by radio.", ""]

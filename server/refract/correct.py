@@ -13,6 +13,7 @@ proposal by its cosine to the target. Only the vector is used: no source text re
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +38,9 @@ FUNCTION_INSERTS = 2
 FORM_SWAPS = 2
 REFINED = 4  # texts per rewrite by a codec's corrector: the greedy one and sampled ones
 
+# How the search judges versions: (texts, their cosines to the target) -> scores, higher better.
+Judge = Callable[[list[str], np.ndarray], np.ndarray]
+
 
 @dataclass(frozen=True)
 class Correction:
@@ -55,16 +59,25 @@ class Correction:
 
 
 def correct(
-    codec: Codec, lexicon: Lexicon, target: np.ndarray, guesses: list[str], search: Correction = Correction()
+    codec: Codec,
+    lexicon: Lexicon,
+    target: np.ndarray,
+    guesses: list[str],
+    search: Correction = Correction(),
+    by: Judge | None = None,
 ) -> list[str]:
-    """The guesses and their corrections, best first by cosine to `target` (plus a little grammar)."""
+    """The guesses and their corrections, best first by cosine to `target` plus a little grammar, or
+    by `by` (benchmarks/correction.py's oracle judges by the source's wording)."""
     target = unit(target)[0]
     seen: dict[str, tuple[float, np.ndarray]] = {}
 
+    def cosine_and_grammar(texts: list[str], cosines: np.ndarray) -> np.ndarray:
+        return cosines + GRAMMAR_WEIGHT * np.array([lexicon.grammar(tokens_of(t)) for t in texts])
+
     def judge(texts: list[str]) -> None:
         vectors = codec.encode(texts)
-        grammar = np.array([lexicon.grammar(tokens_of(t)) for t in texts])
-        for text, score, vector in zip(texts, vectors @ target + GRAMMAR_WEIGHT * grammar, vectors, strict=True):
+        scores = (by or cosine_and_grammar)(texts, vectors @ target)
+        for text, score, vector in zip(texts, scores, vectors, strict=True):
             seen[text] = (float(score), vector)
 
     def best(k: int) -> list[str]:
