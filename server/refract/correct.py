@@ -23,9 +23,6 @@ from refract.operations import unit
 from refract.revise import Token, like, render, tokens_of
 from refract.space.lexicon import Lexicon
 
-# Class-bigram grammar (refract.space.lexicon) per unit of cosine. Small: on every sixth dev
-# sentence, weights 0.3 and 1.0 cost 4 and 7 chrF against 0.05 and read no better (docs/codec.md).
-GRAMMAR_WEIGHT = 0.05
 INSERTED_TAGS = ("n", "n.pl", "a", "r", "v", "v.ed")  # parts of speech tried as insertions
 INSERTS_PER_TAG = 3
 # Function words too: each one swapped for the FUNCTION_SWAPS, and FUNCTION_INSERTS put in anywhere,
@@ -38,7 +35,7 @@ FUNCTION_INSERTS = 2
 FORM_SWAPS = 2
 REFINED = 4  # texts per rewrite by a codec's corrector: the greedy one and sampled ones
 
-# How the search judges versions: (texts, their cosines to the target) -> scores, higher better.
+# Another judge of versions than the cosine: (texts, their cosines to the target) -> scores, higher better.
 Judge = Callable[[list[str], np.ndarray], np.ndarray]
 
 
@@ -66,17 +63,16 @@ def correct(
     search: Correction = Correction(),
     by: Judge | None = None,
 ) -> list[str]:
-    """The guesses and their corrections, best first by cosine to `target` plus a little grammar, or
-    by `by` (benchmarks/correction.py's oracle judges by the source's wording)."""
+    """The guesses and their corrections, best first by cosine to `target`, or by `by`
+    (benchmarks/correction.py's oracle judges by the source's wording)."""
     target = unit(target)[0]
     seen: dict[str, tuple[float, np.ndarray]] = {}
 
-    def cosine_and_grammar(texts: list[str], cosines: np.ndarray) -> np.ndarray:
-        return cosines + GRAMMAR_WEIGHT * np.array([lexicon.grammar(tokens_of(t)) for t in texts])
-
     def judge(texts: list[str]) -> None:
         vectors = codec.encode(texts)
-        scores = (by or cosine_and_grammar)(texts, vectors @ target)
+        # The cosine alone: class-bigram grammar (refract.space.lexicon) added at 0.05 a unit of it,
+        # as until 2026-12-06, cost 0.8 / 0.4 chrF every round (seeds 0 / 1; docs/codec.md).
+        scores = vectors @ target if by is None else by(texts, vectors @ target)
         for text, score, vector in zip(texts, scores, vectors, strict=True):
             seen[text] = (float(score), vector)
 
