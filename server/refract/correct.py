@@ -72,7 +72,8 @@ def correct(
         vectors = codec.encode(texts)
         # The cosine alone: class-bigram grammar (refract.space.lexicon) added at 0.05 a unit of it,
         # as until 2026-12-06, cost 0.8 / 0.4 chrF every round (seeds 0 / 1; docs/codec.md).
-        scores = vectors @ target if by is None else by(texts, vectors @ target)
+        cosines = vectors @ target
+        scores = cosines if by is None else by(texts, cosines)
         for text, score, vector in zip(texts, scores, vectors, strict=True):
             seen[text] = (float(score), vector)
 
