@@ -35,6 +35,9 @@ def main() -> None:
     p.add_argument("--samples", type=int, default=None, help="decoder candidates (default: the config's)")
     p.add_argument("--corrections", type=int, default=None, help="correction rounds (default: the config's)")
     p.add_argument(
+        "--completions", type=int, default=None, help="rounds the decoder writes on after (default: the config's)"
+    )
+    p.add_argument(
         "--sentence-seconds",
         "--correction-seconds",  # its name before 2026-12-04, when the limit counted the correction alone
         type=float,
@@ -50,7 +53,11 @@ def main() -> None:
     codec = load_codec(args.codec)
     load_s = time.perf_counter() - t0
     config = RefractConfig.from_env(
-        codec=args.codec, samples=args.samples, corrections=args.corrections, seed=args.seed
+        codec=args.codec,
+        samples=args.samples,
+        corrections=args.corrections,
+        completions=args.completions,
+        seed=args.seed,
     )
     if args.sentence_seconds is not None:  # 0: every round, so fidelity does not depend on the machine's speed
         config = config.model_copy(update={"sentence_seconds": args.sentence_seconds})
@@ -63,7 +70,7 @@ def main() -> None:
         rows.append((register, text, result.text, score, result.seconds, result.candidates[0].similarity))
     print(
         f"codec {codec.fingerprint}  load {load_s:.1f}s  samples {config.samples}  "
-        f"corrections {config.corrections}  dev sentences {len(rows)}"
+        f"corrections {config.corrections}  completions {config.completions}  dev sentences {len(rows)}"
     )
     print(f"{'register':<14}{'chrF':>7}{'exact':>8}")
     for register in dict.fromkeys(r[0] for r in rows):

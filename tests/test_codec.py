@@ -161,6 +161,28 @@ def test_sampling_with_cached_keys_matches_running_the_whole_sequence_each_step(
         assert row == (full[: full.index(EOS)] if EOS in full else full)
 
 
+def test_prompts_are_written_as_given_then_continued_as_the_decoder_would(tiny_decoder):
+    """Rows with prompts of different lengths share a batch; a row's continuation is what the decoder
+    writes after its prompt, as if it had sampled the prompt itself."""
+    from refract.codec.model import BOS, EOS
+
+    model = tiny_decoder
+    z = torch.nn.functional.normalize(torch.randn(1, 8), dim=-1).repeat(3, 1)
+    free = model.sample(z[:1], BOS, EOS, 12, torch.zeros(1), 0.9, torch.Generator())[0]
+    prompts = [free[:1], free[:3], [7, 9]]
+    rows = model.sample(z, BOS, EOS, 12, torch.zeros(3), 0.9, torch.Generator(), prompts=prompts)
+    assert rows[0] == free and rows[1] == free  # greedy: its own start continues as before
+    assert rows[2][:2] == [7, 9] and len(rows[2]) > 2
+
+
+def test_complete_continues_each_start_from_the_vector(codec):
+    z = codec.encode(SENTENCES[:1])[0]
+    starts = ["The", " ".join(SENTENCES[0].split()[:4])]
+    texts = codec.complete(z, starts)
+    assert len(texts) == 2 and all(t.startswith(s) and len(t) > len(s) + 3 for t, s in zip(texts, starts, strict=True))
+    assert codec.complete(z, []) == []
+
+
 def test_the_shipped_decoder_has_no_corrector_yet_and_refuses_to_refine(codec):
     from refract.errors import CodecError
 

@@ -121,6 +121,15 @@ def test_decode_from_two_threads_matches_sequential(contra):
     assert [got[s] for s in seeds] == expected
 
 
+def test_it_neither_refines_nor_continues_starts_and_says_so(contra):
+    z = contra.encode(TEXTS[:1])[0]
+    assert not contra.refines and not contra.completes
+    with pytest.raises(CodecError, match="no corrector"):
+        contra.refine(z, TEXTS[0])
+    with pytest.raises(CodecError, match="continue"):
+        contra.complete(z, ["The"])
+
+
 def test_decode_refuses_vectors_of_another_dimension(contra):
     with pytest.raises(CodecError, match="dimension 384"):
         contra.decode(np.ones((1, 384), dtype=np.float32))

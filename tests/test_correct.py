@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sacrebleu.metrics import CHRF
 
-from refract.correct import Correction, _corrections, correct, lacking
+from refract.correct import Correction, _corrections, correct, lacking, starts
 from refract.operations import unit
 from refract.revise import render, tokens_of
 from refract.space.lexicon import load_lexicon
@@ -60,8 +60,8 @@ def test_nothing_to_correct_gives_nothing(codec, lexicon):
 def test_a_time_limit_ends_the_rounds_early_but_always_runs_the_first(codec, lexicon):
     z = codec.encode([TEXT])[0]
     guesses = ["A sensor sends temperature readings by radio."]
-    rounds = Correction(rounds=3, proposals=8)
-    limited = correct(codec, lexicon, z, guesses, Correction(rounds=3, proposals=8, deadline=0.0))
+    rounds = Correction(rounds=3, proposals=8, completions=0)
+    limited = correct(codec, lexicon, z, guesses, Correction(rounds=3, proposals=8, deadline=0.0, completions=0))
     assert len(limited) == 1 + 8  # the guess and one round's proposals
     assert len(correct(codec, lexicon, z, guesses, rounds)) == 1 + 3 * 8
 
@@ -69,7 +69,7 @@ def test_a_time_limit_ends_the_rounds_early_but_always_runs_the_first(codec, lex
 class SlowCorrector:
     """The real codec, with a trained corrector's rewrite that takes a second (none ships yet)."""
 
-    refine_rounds = 1
+    refine_rounds, completes = 1, False
 
     def __init__(self, codec):
         self.codec = codec
@@ -85,7 +85,7 @@ class SlowCorrector:
 def test_a_correctors_rewrites_count_against_the_time_limit(codec, lexicon):
     z = codec.encode([TEXT])[0]
     guesses = ["A sensor sends temperature readings by radio."]
-    in_time = Correction(rounds=3, proposals=8, deadline=time.perf_counter() + 0.9)
+    in_time = Correction(rounds=3, proposals=8, deadline=time.perf_counter() + 0.9, completions=0)
     limited = correct(SlowCorrector(codec), lexicon, z, guesses, in_time)
     assert len(limited) == 1 + 1 + 8  # the guess, the rewrite and the first round, which always runs
 
@@ -153,3 +153,25 @@ def test_a_word_swapped_in_after_the_first_is_written_as_the_lexicon_writes_it(c
     } <= edited
     assert not any(" We " in text or " River " in text for text in edited)  # the capital was the replaced word's
     assert "River I walked along the Danube with friends." in edited  # the first word's is the sentence's
+
+
+def test_starts_end_after_each_of_the_last_words_but_the_final_one():
+    text = "Rain fell, and the 2.5 km road’s edge washed away."
+    assert starts(text, last=3) == [
+        "Rain fell, and the 2.5 km road’s",
+        "Rain fell, and the 2.5 km road’s edge",
+        "Rain fell, and the 2.5 km road’s edge washed",
+    ]
+    assert starts(text, last=0) == [] and starts("Rain.") == []
+    assert starts(text, last=99)[0] == "Rain"
+
+
+def test_the_decoder_writes_on_from_the_best_versions_words(codec, lexicon):
+    z = codec.encode([TEXT])[0]
+    guesses = ["A sensor sends temperature readings by radio."]
+    without = correct(codec, lexicon, z, guesses, Correction(rounds=1, proposals=8, completions=0))
+    with_completions = correct(codec, lexicon, z, guesses, Correction(rounds=1, proposals=8, completions=1))
+    added = set(with_completions) - set(without)
+    assert added and set(with_completions) >= set(without)
+    # The search is the same, so its best version is the one cut and continued.
+    assert all(any(t.startswith(s) for s in starts(without[0])) for t in added), (without[0], added)

@@ -22,6 +22,13 @@ class RefractConfig(BaseModel):
     corrections: int = Field(
         9, ge=0, le=32, description="correction rounds when decoding from a vector alone (roundtrip, topic, blend)"
     )
+    completions: int = Field(
+        1,
+        ge=0,
+        le=32,
+        description="correction rounds after which the decoder writes on from the best version's words"
+        " (where the codec's can)",
+    )
     sentence_seconds: float = Field(
         1.4,
         ge=0,

@@ -41,6 +41,7 @@ SWAPPABLE = frozenset({"a", "a.er", "a.est", "v", "v.s", "v.ed", "v.ing"})
 # flows" keeps "flows" under a sentiment edit; "I was disappointed" may become "I was delighted".
 SWAP_QUANTILE = 0.1
 PUNCT_SPACE = re.compile(r"\s+([,.;:!?)])")
+WORD = r"[A-Za-z]+(?:['’-][A-Za-z]+)*|\d+(?:[.,]\d+)*"  # a word or a number; anything else is punctuation
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Token(str):
 def tokens_of(sentence: str) -> list[str]:
     """Words and punctuation marks, in order; render() joins them back with the source's spacing."""
     out = []
-    for m in re.finditer(r"[A-Za-z]+(?:['’-][A-Za-z]+)*|\d+(?:[.,]\d+)*|\S", sentence):
+    for m in re.finditer(WORD + r"|\S", sentence):
         token = Token(m.group())
         token.glued = m.start() > 0 and not sentence[m.start() - 1].isspace()
         token.first = not out

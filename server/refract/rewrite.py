@@ -193,7 +193,7 @@ def rewrite(
             elif request.op in CORRECTED and config.corrections:
                 # Sentence k's rounds end by the (k+1)th share of the rewrite's time, decoding included.
                 deadline = start + (k + 1) * config.sentence_seconds if config.sentence_seconds else None
-                correction = Correction(rounds=config.corrections, deadline=deadline)
+                correction = Correction(rounds=config.corrections, deadline=deadline, completions=config.completions)
                 group += correct(codec, lexicon, target, group, correction)[:ANCHORED]
     _check(should_stop)
     per_sentence = rerank(codec, groups, targets, sentences, keeps, lexicon, z)

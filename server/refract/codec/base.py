@@ -30,3 +30,10 @@ class Codec(Protocol):
         """n texts for one vector written after reading `draft`, a guess at its sentence (greedy
         first); raises CodecError where refines is false."""
         ...
+
+    completes: bool  # whether complete works: the decoder can continue a given start of a sentence
+
+    def complete(self, vector: np.ndarray, starts: list[str], seed: int = 0) -> list[str]:
+        """For one vector, each start of a sentence continued by the decoder (greedy): whole texts;
+        raises CodecError where completes is false."""
+        ...

@@ -21,6 +21,7 @@ class CachedCodec:
         self.inner, self.size = codec, size
         self.name, self.dim, self.fingerprint, self.space = codec.name, codec.dim, codec.fingerprint, codec.space
         self.refines, self.refine_rounds = codec.refines, codec.refine_rounds
+        self.completes = codec.completes
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -52,3 +53,6 @@ class CachedCodec:
 
     def refine(self, vector: np.ndarray, draft: str, n: int = 4, temperature: float = 0.7, seed: int = 0) -> list[str]:
         return self.inner.refine(vector, draft, n, temperature, seed)
+
+    def complete(self, vector: np.ndarray, starts: list[str], seed: int = 0) -> list[str]:
+        return self.inner.complete(vector, starts, seed)

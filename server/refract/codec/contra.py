@@ -446,10 +446,13 @@ class ContraCodec:
         texts = [self._text(row) for row in ids.tolist()]
         return by_row(texts, per_row, n)
 
-    refines, refine_rounds = False, 0
+    refines, refine_rounds, completes = False, 0, False
 
     def refine(self, vector: np.ndarray, draft: str, n: int = 4, temperature: float = 0.7, seed: int = 0) -> list[str]:
         raise CodecError("Bottleneck T5 checkpoints have no corrector to rewrite drafts")
+
+    def complete(self, vector: np.ndarray, starts: list[str], seed: int = 0) -> list[str]:
+        raise CodecError("Refract does not continue given starts of sentences with Bottleneck T5 checkpoints")
 
     def _text(self, ids: list[int]) -> str:
         eos, pad = self.config.eos_token_id, self.config.pad_token_id

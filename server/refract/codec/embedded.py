@@ -68,14 +68,24 @@ class EmbeddedCodec(MiniLMCodec):
         roundtrips (docs/codec.md)."""
         return 2 if self.refines else 0
 
+    completes = True
+
     def _write(
-        self, z: torch.Tensor, temperatures: torch.Tensor, generator: torch.Generator, draft: str | None = None
+        self,
+        z: torch.Tensor,
+        temperatures: torch.Tensor,
+        generator: torch.Generator,
+        draft: str | None = None,
+        starts: list[str] | None = None,
     ) -> list[str]:
         cfg, rows = self.decoder.cfg, None
+        prompts = None if starts is None else [self.tokenizer.encode(s).ids[: cfg.max_tokens - 1] for s in starts]
         if draft is not None:
             lacking = z - torch.as_tensor(self.encode([draft]))
             ids = self.tokenizer.encode(draft).ids[: cfg.max_tokens - 1] + [EOS]
             z, rows = torch.cat([z, lacking], dim=1), torch.tensor([ids] * len(z), device=self.encoder.device)
         z = z.to(self.encoder.device, self.decoder.tok.weight.dtype)
-        ids = self.decoder.sample(z, BOS, EOS, cfg.max_tokens, temperatures, 0.9, generator, draft=rows)
+        ids = self.decoder.sample(
+            z, BOS, EOS, cfg.max_tokens, temperatures, 0.9, generator, draft=rows, prompts=prompts
+        )
         return [self.tokenizer.decode(row).strip() for row in ids]

@@ -194,9 +194,24 @@ class MiniLMCodec:
             raise CodecError(f"the {self.name} codec's weights include no corrector to rewrite drafts")
         return self._decode(vector, n, temperature, seed, draft=draft)[0]
 
+    completes = False  # whether `complete` works: the decoder can continue a given start of a sentence
+
+    def complete(self, vector: np.ndarray, starts: list[str], seed: int = 0) -> list[str]:
+        """For one vector, each start of a sentence continued by the decoder (greedy): whole texts."""
+        if not self.completes:
+            raise CodecError(f"the {self.name} codec's decoder cannot continue a given start of a sentence")
+        rows = np.repeat(np.asarray(vector, dtype=np.float32).reshape(1, -1), len(starts), axis=0)
+        return [texts[0] for texts in self._decode(rows, 1, 0.0, seed, starts=starts)] if starts else []
+
     def _write(
-        self, z: torch.Tensor, temperatures: torch.Tensor, generator: torch.Generator, draft: str | None = None
+        self,
+        z: torch.Tensor,
+        temperatures: torch.Tensor,
+        generator: torch.Generator,
+        draft: str | None = None,
+        starts: list[str] | None = None,
     ) -> list[str]:
         """One text per row of z (unit-norm float32), at that row's temperature (0: greedy); after
-        reading `draft` where given (only when `refines`)."""
+        reading `draft` where given (only when `refines`); beginning with its row of `starts` where
+        given (only when `completes`)."""
         raise NotImplementedError

@@ -192,18 +192,25 @@ class LatentDecoder(nn.Module):
         generator: torch.Generator,
         no_repeat: int = 3,
         draft: torch.Tensor | None = None,
+        prompts: list[list[int]] | None = None,
     ) -> list[list[int]]:
         """One token sequence per latent, at its row's temperature (0: greedy); no repeated n-grams.
-        `draft`: a corrector's drafts, as in forward."""
-        tokens = torch.full((z.shape[0], 1), bos, dtype=torch.long, device=z.device)
+        `draft`: a corrector's drafts, as in forward. `prompts`: tokens each row starts with, written
+        as given (the rows' lengths may differ), then continued; they are part of the sequence."""
+        # The prompts' first `head` tokens, which every row has, are read in one pass, not step by step.
+        head = min(len(p) for p in prompts) if prompts else 0
+        first = [[bos] + p[:head] for p in prompts] if prompts else [[bos]] * z.shape[0]
+        tokens = torch.tensor(first, dtype=torch.long, device=z.device)
         done = torch.zeros(z.shape[0], dtype=torch.bool, device=z.device)
         # Keys and values are kept, so each step runs the blocks over one new position only.
         caches: list[list[torch.Tensor]] = [[] for _ in self.blocks]
         reads = self._read(draft)
         x = self._run(self._start(z, tokens), caches, reads)
-        for step in range(min(max_new, self.cfg.max_tokens)):
+        for step in range(head, min(max_new, self.cfg.max_tokens)):
             logits = self.ln_f(x[:, -1]) @ self.tok.weight.T
             nxt = next_tokens(logits, tokens.tolist(), temperatures, top_p, generator, no_repeat)
+            if prompts is not None:
+                nxt = _prompted(nxt, prompts, step)
             nxt = torch.where(done, torch.full_like(nxt, eos), nxt)
             tokens = torch.cat([tokens, nxt[:, None]], dim=1)
             done |= nxt == eos
@@ -215,3 +222,13 @@ class LatentDecoder(nn.Module):
         for row in tokens[:, 1:].tolist():
             out.append(row[: row.index(eos)] if eos in row else row)
         return out
+
+
+def _prompted(nxt: torch.Tensor, prompts: list[list[int]], step: int) -> torch.Tensor:
+    """The step's tokens, with each row's prompt token in place of its own while its prompt lasts.
+    Rows of different prompt lengths share one batch this way, with no padding."""
+    forced = [(row, p[step]) for row, p in enumerate(prompts) if step < len(p)]
+    if not forced:
+        return nxt
+    rows, ids = zip(*forced, strict=True)
+    return nxt.index_put((torch.tensor(rows, device=nxt.device),), torch.tensor(ids, device=nxt.device))
