@@ -52,13 +52,13 @@ CORPUS = DATA / "train.txt"  # the grammar's text
 COUNTED = [DATA / name for name in CORPUS_FILES]  # the words' text: all the decoder's
 # Twice is enough: WordNet filters out typos and names, and the decoding search can only put in
 # words the lexicon holds (9,080 words from train.txt seen 5 times held 82% of the dev set's
-# content words, chrF 41.4; these 30,948 hold 96%, chrF 44.5; docs/codec.md).
+# content words, chrF 41.4; these 30,948 hold 96%, chrF 44.5; docs/codec-journal.md).
 MIN_COUNT = 2
 # A word's vector mixes MiniLM's vector of the word alone with the mean of its tokens' last-layer
 # states in corpus sentences, read from at least CONTEXTS sentences per word where the corpus has
 # them. In a sentence the word pulls the mean-pooled vector its contextual way, so the decoding
 # search proposes better words: roundtrip chrF 44.5 / 44.9 -> 45.6 / 46.2 (seeds 0 / 1); weight 0.7
-# gave 46.4 / 45.4 and 1.0 45.7 on seed 0, so half keeps the most of the word's own meaning (docs/codec.md).
+# gave 46.4 / 45.4 and 1.0 45.7 on seed 0, so half keeps the most of the word's own meaning (docs/codec-journal.md).
 CONTEXTS = 8
 CONTEXT_WEIGHT = 0.5
 # A word's relatives come from its commonest senses only: "late" is "belated", not "deceased"; a

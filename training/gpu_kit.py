@@ -329,7 +329,7 @@ def synthesize(args: argparse.Namespace, env: dict[str, str]) -> None:
 
 def train_corrector(run: Path, args: argparse.Namespace, began: float, env: dict[str, str]) -> None:
     """The new decoder's greedy guesses at `args.guesses` corpus sentences, and a corrector for it
-    trained on them (docs/codec.md, "A trained corrector") until `args.seconds` less the hand-back."""
+    trained on them (docs/codec-journal.md, "A trained corrector") until `args.seconds` less the hand-back."""
     script = ROOT / "training"
     on = ["--device", args.device, "--threads", "8"]
     guessing = ["--count", str(args.guesses), "--weights", str(run), "--batch", "1024", *on]

@@ -5,7 +5,7 @@ For each chosen sentence: the codec's vector of it, the decoder's greedy guess f
 as sampled candidates are; greedy decoding is four times cheaper than sampling), and the
 guess's vector. vec2text trains its corrector on the first model's real
 hypotheses; drafts damaged from the sentence itself taught the smol decoder to tidy a draft,
-not to find what it lacks (docs/codec.md), so these are real guesses.
+not to find what it lacks (docs/codec-journal.md), so these are real guesses.
 
 Outputs (data/corpus, not shipped): guesses.txt (index of the sentence in the corpus files'
 lines, a tab, the guess), guesses_z.npy and guesses_zg.npy (float16, the sentence's and the

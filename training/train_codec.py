@@ -389,7 +389,7 @@ def main() -> None:
 
     def save_record(record: dict) -> None:
         # The same loss on lines it trains on (train.txt's next HELD): far under the held-out loss, the
-        # decoder is learning its text by heart (the sixth run's: 1.40 against 2.03; docs/codec.md).
+        # decoder is learning its text by heart (the sixth run's: 1.40 against 2.03; docs/codec-journal.md).
         seen = round(loss_on(HELD), 4)
         print(f"loss on {HELD} lines it trains on: {seen:.3f}", flush=True)
         save(model, vectors, {**record, "seen_loss": seen, "sentences": len(rows)}, history, args.out)

@@ -36,7 +36,7 @@ FUNCTION_INSERTS = 2
 FORM_SWAPS = 2
 # The decoder continues the best version cut after each of its last STARTS words but one: the
 # completions that beat the best version came from the last 10 cuts, most from the last 6 (none of
-# 1,200 from earlier cuts), and a few rows keep a continuation at ~0.09 s (docs/codec.md).
+# 1,200 from earlier cuts), and a few rows keep a continuation at ~0.09 s (docs/codec-journal.md).
 STARTS = 6
 REFINED = 4  # texts per rewrite by a codec's corrector: the greedy one and sampled ones
 
@@ -48,7 +48,7 @@ Judge = Callable[[list[str], np.ndarray], np.ndarray]
 class Correction:
     # Since the edits are ranked by what each version lacks (`lacking`), more rounds of fewer
     # proposals find more of the sentence in the same time: 9 of 30 against 7 of 40, both within
-    # 1.1 s, chrF 50.3 / 50.5 -> 51.8 / 51.8 (seeds 0 / 1; docs/codec.md).
+    # 1.1 s, chrF 50.3 / 50.5 -> 51.8 / 51.8 (seeds 0 / 1; docs/codec-journal.md).
     rounds: int = 9  # word edits at most
     beam: int = 3  # versions expanded per round
     proposals: int = 30  # edits re-encoded per round, the most promising by a word-level estimate
@@ -63,7 +63,7 @@ class Correction:
     # from the target: the search finds words, the decoder writes the rest of a sentence around them.
     # After every round: chrF 56.2 -> 58.1 with every round, but at 0.09 s a round they cost more
     # rounds than they gained within 1.4 s (53.2); after the first: 57.0, and within 1.4 s the same
-    # as without, 54.9 against 54.7 over runs 1 point apart (seed 0; docs/codec.md).
+    # as without, 54.9 against 54.7 over runs 1 point apart (seed 0; docs/codec-journal.md).
     completions: int = 1
 
 
@@ -83,7 +83,7 @@ def correct(
     def judge(texts: list[str]) -> None:
         vectors = codec.encode(texts)
         # The cosine alone: class-bigram grammar (refract.space.lexicon) added at 0.05 a unit of it,
-        # as until 2026-12-06, cost 0.8 / 0.4 chrF every round (seeds 0 / 1; docs/codec.md).
+        # as until 2026-12-06, cost 0.8 / 0.4 chrF every round (seeds 0 / 1; docs/codec-journal.md).
         cosines = vectors @ target
         scores = cosines if by is None else by(texts, cosines)
         for text, score, vector in zip(texts, scores, vectors, strict=True):
@@ -138,7 +138,7 @@ def lacking(target: np.ndarray, v: np.ndarray) -> np.ndarray:
     """What a version (unit vector v) lacks of the target: the target's part orthogonal to v. A small
     change d of v moves its cosine to the target by d @ this, to first order; target - v, used
     before 2026-12-03, also counted a move along v itself, which renormalising undoes: ranking the
-    edits by this instead raised the roundtrip from chrF 51.4 / 50.9 to 52.4 / 52.8 (docs/codec.md)."""
+    edits by this instead raised the roundtrip from chrF 51.4 / 50.9 to 52.4 / 52.8 (docs/codec-journal.md)."""
     return target - float(v @ target) * v
 
 

@@ -23,7 +23,7 @@ from refract.operations import EDIT_KINDS, unit
 from refract.slots import SLOT_WORDS, insertions
 from refract.space.lexicon import Lexicon
 
-# Weights of edit_scores, chosen on the first third of the dev set (docs/codec.md): off-axis drift
+# Weights of edit_scores, chosen on the first third of the dev set (docs/codec-journal.md): off-axis drift
 # per unit of distance, grammar (class-bigram log-probability per bigram), and kept wording (0..1).
 DRIFT_WEIGHT = 0.5
 GRAMMAR_WEIGHT = 1.0

@@ -65,7 +65,7 @@ class EmbeddedCodec(MiniLMCodec):
     @property
     def refine_rounds(self) -> int:
         """Two rewrites by the corrector before the word search: chrF 39.9 -> 41.2 on the dev set's
-        roundtrips (docs/codec.md)."""
+        roundtrips (docs/codec-journal.md)."""
         return 2 if self.refines else 0
 
     completes = True
