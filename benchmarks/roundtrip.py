@@ -3,7 +3,7 @@
 Decodes every dev sentence from its embedding alone (op `roundtrip`, reranked candidates) and
 prints chrF against the source (sacrebleu), the share of exact reconstructions and timing.
 
-    python benchmarks/roundtrip.py [--codec embedded] [--samples 8] [--corrections 9] [--sentence-seconds S]
+    python benchmarks/roundtrip.py [--codec embedded] [--samples 8] [--beams 4] [--corrections 9] [--sentence-seconds S]
                                    [--seed 0] [--show 8] [--bag]
                                    [--fluency smollm2|gemma3]
 
@@ -37,6 +37,7 @@ def main() -> None:
     p.add_argument(
         "--completions", type=int, default=None, help="rounds the decoder writes on after (default: the config's)"
     )
+    p.add_argument("--beams", type=int, default=None, help="beam-search candidates (default: the config's)")
     p.add_argument(
         "--sentence-seconds",
         "--correction-seconds",  # its name before 2026-12-04, when the limit counted the correction alone
@@ -57,6 +58,7 @@ def main() -> None:
         samples=args.samples,
         corrections=args.corrections,
         completions=args.completions,
+        beams=args.beams,
         seed=args.seed,
     )
     if args.sentence_seconds is not None:  # 0: every round, so fidelity does not depend on the machine's speed
@@ -70,7 +72,8 @@ def main() -> None:
         rows.append((register, text, result.text, score, result.seconds, result.candidates[0].similarity))
     print(
         f"codec {codec.fingerprint}  load {load_s:.1f}s  samples {config.samples}  "
-        f"corrections {config.corrections}  completions {config.completions}  dev sentences {len(rows)}"
+        f"corrections {config.corrections}  completions {config.completions}  beams {config.beams}  "
+        f"dev sentences {len(rows)}"
     )
     print(f"{'register':<14}{'chrF':>7}{'exact':>8}")
     for register in dict.fromkeys(r[0] for r in rows):

@@ -175,6 +175,39 @@ def test_prompts_are_written_as_given_then_continued_as_the_decoder_would(tiny_d
     assert rows[2][:2] == [7, 9] and len(rows[2]) > 2
 
 
+def test_beams_beside_sampling_are_the_likeliest_readings_and_leave_the_samples_alone(tiny_decoder):
+    from refract.codec.model import BOS, EOS
+    from refract.codec.sampling import Beams
+
+    model, width = tiny_decoder, 3
+    z = torch.nn.functional.normalize(torch.randn(2, 8), dim=-1)
+    rows, temperatures = z.repeat_interleave(2, dim=0), torch.tensor([0.0, 0.9, 0.0, 0.9])
+    alone = model.sample(rows, BOS, EOS, 12, temperatures, 0.9, torch.Generator().manual_seed(1))
+    both = model.sample(rows, BOS, EOS, 12, temperatures, 0.9, torch.Generator().manual_seed(1), beams=Beams(z, width))
+    assert both[:4] == alone and len(both) == 4 + 2 * width
+    for g in range(2):
+        readings = both[4 + g * width : 4 + (g + 1) * width]
+        assert len({tuple(r) for r in readings}) == width
+        scores = []
+        for r in readings:  # log-probability per token, EOS counted where the reading ended before the limit
+            ended = len(r) < 12
+            tokens = torch.tensor([[BOS, *r]])
+            logp = torch.log_softmax(model(z[g : g + 1], tokens)[0].float(), dim=-1)
+            written = [*r, EOS] if ended else r
+            scores.append(sum(float(logp[i, t]) for i, t in enumerate(written)) / (len(r) + 1))
+        assert scores == sorted(scores, reverse=True), scores
+
+
+def test_decode_adds_beam_search_readings_after_the_sampled_texts(codec):
+    z = codec.encode(SENTENCES)
+    sampled = codec.decode(z, n=3, temperature=0.8, seed=7)
+    with_beams = codec.decode(z, n=3, temperature=0.8, seed=7, beams=2)
+    # The sampled texts come first; in bf16 a larger batch may round a near-tie otherwise, so only
+    # the tiny float32 decoder above checks them token for token.
+    assert [len(row) for row in with_beams] == [5, 5] and [len(row) for row in sampled] == [3, 3]
+    assert all(t for row in with_beams for t in row)
+
+
 def test_complete_continues_each_start_from_the_vector(codec):
     z = codec.encode(SENTENCES[:1])[0]
     starts = ["The", " ".join(SENTENCES[0].split()[:4])]

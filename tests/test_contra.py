@@ -128,6 +128,9 @@ def test_it_neither_refines_nor_continues_starts_and_says_so(contra):
         contra.refine(z, TEXTS[0])
     with pytest.raises(CodecError, match="continue"):
         contra.complete(z, ["The"])
+    assert not contra.beam_searches
+    with pytest.raises(CodecError, match="beam-search"):
+        contra.decode(z, n=2, beams=2)
 
 
 def test_decode_refuses_vectors_of_another_dimension(contra):

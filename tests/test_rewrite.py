@@ -16,17 +16,17 @@ def test_paragraph_is_rewritten_sentence_by_sentence_keeping_layout(codec, confi
     result = rewrite(codec, RewriteRequest(op="roundtrip", text=PARAGRAPH), config)
     assert result.text.startswith("  ") and result.text.endswith("\n") and not result.text.endswith("\n\n")
     assert result.text.count("\n\n") == 1
-    assert 1 <= len(result.candidates) <= config.samples + ANCHORED
+    assert 1 <= len(result.candidates) <= config.samples + config.beams + ANCHORED
     assert result.text == result.candidates[0].text
 
 
 def test_corrections_bring_a_roundtrip_closer_to_the_vector(codec):
     request = RewriteRequest(op="roundtrip", text="The ferry left the harbour at dawn with forty passengers.")
-    samples = RefractConfig().samples
+    decoded = RefractConfig().samples + RefractConfig().beams  # sampled and beam-searched candidates
     # No time limit: on a busy machine the limit may end the corrections before their second round.
     plain = rewrite(codec, request, RefractConfig(corrections=0, sentence_seconds=0))
     corrected = rewrite(codec, request, RefractConfig(corrections=2, sentence_seconds=0))
-    assert len(plain.candidates) <= samples < len(corrected.candidates)
+    assert len(plain.candidates) <= decoded < len(corrected.candidates)
     assert corrected.candidates[0].similarity > plain.candidates[0].similarity + 0.05
 
 

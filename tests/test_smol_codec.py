@@ -125,10 +125,12 @@ def test_adapters_not_trained_to_refine_refuse_to(tmp_path, smol):
         codec.refine(codec.encode(SOURCES[:1])[0], SOURCES[0])
 
 
-def test_it_does_not_continue_given_starts_and_says_so(smol):
-    assert not smol.completes
+def test_it_does_not_continue_given_starts_nor_beam_search_and_says_so(smol):
+    assert not smol.completes and not smol.beam_searches
     with pytest.raises(CodecError, match="cannot continue"):
         smol.complete(smol.encode(SOURCES[:1])[0], ["The"])
+    with pytest.raises(CodecError, match="cannot beam-search"):
+        smol.decode(smol.encode(SOURCES[:1]), n=2, beams=2)
 
 
 def test_adapters_with_foreign_tensors_are_refused(tmp_path, cache):

@@ -29,6 +29,13 @@ class RefractConfig(BaseModel):
         description="correction rounds after which the decoder writes on from the best version's words"
         " (where the codec's can)",
     )
+    beams: int = Field(
+        4,
+        ge=0,
+        le=16,
+        description="candidates found by a beam search beside the sampled ones, when decoding from a vector alone"
+        " (where the codec's decoder can)",
+    )
     sentence_seconds: float = Field(
         1.4,
         ge=0,

@@ -205,10 +205,12 @@ def rewrite(
 
 def decoded(codec: Codec, targets: list[np.ndarray], config: RefractConfig) -> list[list[str]]:
     """Per sentence, the decoder's texts for its target rows: greedy, plus config.samples - 1
-    sampled when each sentence has one target (variations have several, one greedy text each)."""
+    sampled and config.beams from a beam search when each sentence has one target (variations have
+    several, one greedy text each)."""
     flat = np.concatenate(targets)
     n = config.samples if all(len(t) == 1 for t in targets) else 1
-    texts = codec.decode(flat, n=n, temperature=config.temperature, seed=config.seed)
+    beams = config.beams if n > 1 and codec.beam_searches else 0
+    texts = codec.decode(flat, n=n, temperature=config.temperature, seed=config.seed, beams=beams)
     bounds = np.cumsum([0, *(len(t) for t in targets)])
     return [[t for row in texts[a:b] for t in row] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 

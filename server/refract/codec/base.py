@@ -18,9 +18,15 @@ class Codec(Protocol):
         """(len(texts), dim) float32, each row unit-norm."""
         ...
 
-    def decode(self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0) -> list[list[str]]:
+    beam_searches: bool  # whether decode's `beams` works: the decoder can beam-search beside sampling
+
+    def decode(
+        self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0, beams: int = 0
+    ) -> list[list[str]]:
         """n texts per row of vectors: the greedy text first, then n - 1 sampled at `temperature`
-        (at temperature 0 all n are the greedy text). One batch: alternatives cost little extra."""
+        (at temperature 0 all n are the greedy text), then, where `beams` > 0, that many found by a
+        beam search of that width, likeliest first (raises CodecError where beam_searches is false).
+        One batch: alternatives cost little extra."""
         ...
 
     refines: bool  # whether refine works: the weights include a corrector trained to rewrite drafts

@@ -21,7 +21,7 @@ class CachedCodec:
         self.inner, self.size = codec, size
         self.name, self.dim, self.fingerprint, self.space = codec.name, codec.dim, codec.fingerprint, codec.space
         self.refines, self.refine_rounds = codec.refines, codec.refine_rounds
-        self.completes = codec.completes
+        self.completes, self.beam_searches = codec.completes, codec.beam_searches
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -48,8 +48,10 @@ class CachedCodec:
             return self.inner.encode(texts)
         return np.stack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
 
-    def decode(self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0) -> list[list[str]]:
-        return self.inner.decode(vectors, n, temperature, seed)
+    def decode(
+        self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0, beams: int = 0
+    ) -> list[list[str]]:
+        return self.inner.decode(vectors, n, temperature, seed, beams)
 
     def refine(self, vector: np.ndarray, draft: str, n: int = 4, temperature: float = 0.7, seed: int = 0) -> list[str]:
         return self.inner.refine(vector, draft, n, temperature, seed)

@@ -434,7 +434,11 @@ class ContraCodec:
                 out[batch] = self.model.encode(ids, mask).float().numpy()
         return out
 
-    def decode(self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0) -> list[list[str]]:
+    def decode(
+        self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0, beams: int = 0
+    ) -> list[list[str]]:
+        if beams:
+            raise CodecError("a Contra checkpoint's decoder cannot beam-search here")
         vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
         if vectors.shape[-1] != self.dim:
             raise CodecError(f"vectors of dimension {vectors.shape[-1]} given to a {self.dim}-dimensional model")
@@ -446,7 +450,7 @@ class ContraCodec:
         texts = [self._text(row) for row in ids.tolist()]
         return by_row(texts, per_row, n)
 
-    refines, refine_rounds, completes = False, 0, False
+    refines, refine_rounds, completes, beam_searches = False, 0, False, False
 
     def refine(self, vector: np.ndarray, draft: str, n: int = 4, temperature: float = 0.7, seed: int = 0) -> list[str]:
         raise CodecError("Bottleneck T5 checkpoints have no corrector to rewrite drafts")

@@ -19,6 +19,7 @@ from tokenizers import Tokenizer
 
 from refract.codec.encoder import MiniLMCodec
 from refract.codec.model import BOS, EOS, DecoderConfig, LatentDecoder
+from refract.codec.sampling import Beams
 from refract.errors import CodecError
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
@@ -69,6 +70,7 @@ class EmbeddedCodec(MiniLMCodec):
         return 2 if self.refines else 0
 
     completes = True
+    beam_searches = True
 
     def _write(
         self,
@@ -77,6 +79,7 @@ class EmbeddedCodec(MiniLMCodec):
         generator: torch.Generator,
         draft: str | None = None,
         starts: list[str] | None = None,
+        beams: Beams | None = None,
     ) -> list[str]:
         cfg, rows = self.decoder.cfg, None
         prompts = None if starts is None else [self.tokenizer.encode(s).ids[: cfg.max_tokens - 1] for s in starts]
@@ -86,6 +89,6 @@ class EmbeddedCodec(MiniLMCodec):
             z, rows = torch.cat([z, lacking], dim=1), torch.tensor([ids] * len(z), device=self.encoder.device)
         z = z.to(self.encoder.device, self.decoder.tok.weight.dtype)
         ids = self.decoder.sample(
-            z, BOS, EOS, cfg.max_tokens, temperatures, 0.9, generator, draft=rows, prompts=prompts
+            z, BOS, EOS, cfg.max_tokens, temperatures, 0.9, generator, draft=rows, prompts=prompts, beams=beams
         )
         return [self.tokenizer.decode(row).strip() for row in ids]

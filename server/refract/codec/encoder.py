@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from safetensors.torch import load
 
 from refract.codec.lora import Projection, add_lora, merge_lora
-from refract.codec.sampling import by_row, candidate_temperatures
+from refract.codec.sampling import Beams, by_row, candidate_temperatures
 from refract.errors import CodecError
 
 # The file, in a codec's weights folder, of the MiniLM adapter trained with its decoder (optional).
@@ -172,17 +172,28 @@ class MiniLMCodec:
         with self._encode_lock:
             return self.encoder.encode(texts).numpy().astype(np.float32)
 
-    def decode(self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0) -> list[list[str]]:
-        return self._decode(vectors, n, temperature, seed)
+    beam_searches = False  # whether decode's `beams` works: the decoder can beam-search beside sampling
+
+    def decode(
+        self, vectors: np.ndarray, n: int = 1, temperature: float = 0.0, seed: int = 0, beams: int = 0
+    ) -> list[list[str]]:
+        if beams and not self.beam_searches:
+            raise CodecError(f"the {self.name} codec's decoder cannot beam-search")
+        return self._decode(vectors, n, temperature, seed, beams=beams)
 
     def _decode(self, vectors: np.ndarray, n: int, temperature: float, seed: int, **write) -> list[list[str]]:
         """`decode`, with keywords for a subclass's `_write`."""
         z = F.normalize(torch.as_tensor(np.asarray(vectors, dtype=np.float32)).reshape(-1, self.dim), dim=-1)
         per_row, temperatures = candidate_temperatures(len(z), n, temperature)
         generator = torch.Generator().manual_seed(seed)
+        beams = write.pop("beams", 0)
         with self._decode_lock, torch.inference_mode():
+            if beams:
+                write["beams"] = Beams(z, beams)
             texts = self._write(z.repeat_interleave(per_row, dim=0), temperatures, generator, **write)
-        return by_row(texts, per_row, n)
+        sampled = by_row(texts[: len(z) * per_row], per_row, n)
+        searched = texts[len(z) * per_row :]
+        return [row + searched[i * beams : (i + 1) * beams] for i, row in enumerate(sampled)]
 
     refines = False  # whether the codec's weights include a corrector trained to rewrite drafts
     refine_rounds = 0  # rewrites by refine that decoding by correction (refract.correct) starts with
@@ -210,8 +221,10 @@ class MiniLMCodec:
         generator: torch.Generator,
         draft: str | None = None,
         starts: list[str] | None = None,
+        beams: Beams | None = None,
     ) -> list[str]:
         """One text per row of z (unit-norm float32), at that row's temperature (0: greedy); after
         reading `draft` where given (only when `refines`); beginning with its row of `starts` where
-        given (only when `completes`)."""
+        given (only when `completes`); then, where `beams` is given (only when `beam_searches`),
+        the texts its beam search finds in the same batch."""
         raise NotImplementedError

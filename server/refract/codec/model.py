@@ -22,7 +22,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from refract.codec.sampling import next_tokens
+from refract.codec.sampling import Beams, next_tokens
 
 SPECIAL_TOKENS = ("<pad>", "<bos>", "<eos>")
 PAD, BOS, EOS = range(3)  # their ids: the tokenizer is trained with them first
@@ -193,10 +193,16 @@ class LatentDecoder(nn.Module):
         no_repeat: int = 3,
         draft: torch.Tensor | None = None,
         prompts: list[list[int]] | None = None,
+        beams: Beams | None = None,
     ) -> list[list[int]]:
         """One token sequence per latent, at its row's temperature (0: greedy); no repeated n-grams.
         `draft`: a corrector's drafts, as in forward. `prompts`: tokens each row starts with, written
-        as given (the rows' lengths may differ), then continued; they are part of the sequence."""
+        as given (the rows' lengths may differ), then continued; they are part of the sequence.
+        `beams`: latents to beam-search in the same batch, whose sequences follow the sampled ones
+        (`Beams.width` per latent, likeliest first)."""
+        n = z.shape[0]
+        if beams is not None:
+            z = torch.cat([z, beams.rows().to(z.device, z.dtype)])
         # The prompts' first `head` tokens, which every row has, are read in one pass, not step by step.
         head = min(len(p) for p in prompts) if prompts else 0
         first = [[bos] + p[:head] for p in prompts] if prompts else [[bos]] * z.shape[0]
@@ -208,19 +214,29 @@ class LatentDecoder(nn.Module):
         x = self._run(self._start(z, tokens), caches, reads)
         for step in range(head, min(max_new, self.cfg.max_tokens)):
             logits = self.ln_f(x[:, -1]) @ self.tok.weight.T
-            nxt = next_tokens(logits, tokens.tolist(), temperatures, top_p, generator, no_repeat)
+            nxt = next_tokens(logits[:n], tokens[:n].tolist(), temperatures, top_p, generator, no_repeat)
             if prompts is not None:
                 nxt = _prompted(nxt, prompts, step)
-            nxt = torch.where(done, torch.full_like(nxt, eos), nxt)
+            nxt = torch.where(done[:n], torch.full_like(nxt, eos), nxt)
+            if beams is not None:
+                source, chosen = beams.step(logits[n:], tokens[n:].tolist(), eos, no_repeat)
+                order = torch.cat([torch.arange(n), n + source]).to(z.device)
+                tokens = tokens[order]
+                for cache in caches:
+                    cache[:] = [kv[order] for kv in cache]
+                nxt = torch.cat([nxt, chosen.to(nxt.device)])
+                done[n:] = beams.finished_rows().to(done.device)
             tokens = torch.cat([tokens, nxt[:, None]], dim=1)
-            done |= nxt == eos
+            done[:n] |= nxt[:n] == eos
             if bool(done.all()) or step + 1 == min(max_new, self.cfg.max_tokens):
                 break
             at = self.cfg.n_prefix + tokens.shape[1] - 1
             x = self._run(self.tok(nxt[:, None]) + self.pos.weight[at], caches, reads)
         out = []
-        for row in tokens[:, 1:].tolist():
+        for row in tokens[:n, 1:].tolist():
             out.append(row[: row.index(eos)] if eos in row else row)
+        if beams is not None:
+            out += beams.best(tokens[n:, 1:].tolist())
         return out
 
 

@@ -1,8 +1,8 @@
-"""How every decoder picks its next tokens: greedy or nucleus sampling, row by row.
+"""How every decoder picks its next tokens: greedy or nucleus sampling, row by row, and beam search.
 
 A rewrite wants the decoder's best guess and a few alternatives to rerank. Decoding them in one
-batch, the greedy row beside the sampled ones, costs little more than the greedy row alone: on a
-CPU each step is bound by reading the weights, which the whole batch shares.
+batch, the greedy row beside the sampled ones and the beams, costs little more than the greedy row
+alone: on a CPU each step is bound by reading the weights, which the whole batch shares.
 """
 
 from __future__ import annotations
@@ -77,3 +77,79 @@ def repeated_ngram_tokens(rows: list[list[int]], n: int) -> list[list[int]]:
         repeats = [row[i + n - 1] for i in range(len(row) - n + 1) if tuple(row[i : i + n - 1]) == prefix]
         banned.append([*repeats, row[-1]])  # a token straight after itself ("new new") is also out
     return banned
+
+
+class Beams:
+    """Beam search beside sampling: for each latent, `width` rows that keep the likeliest sequences
+    so far (their summed log-probabilities), ranked at the end by log-probability per token. The
+    greedy row commits to each token as it goes; a beam keeps the readings it would have dropped,
+    and those land nearer the vector (docs/codec.md, "Decoding a vector alone")."""
+
+    def __init__(self, latents: torch.Tensor, width: int) -> None:
+        self.latents, self.width = latents, width
+        groups = latents.shape[0]
+        # Every row of a group starts the same: only its first counts until the group has branched.
+        self.scores = torch.full((groups, width), float("-inf"))
+        self.scores[:, 0] = 0.0
+        self.ended: list[list[tuple[float, list[int]]]] = [[] for _ in range(groups)]
+
+    def rows(self) -> torch.Tensor:
+        """The latents, one row per beam: what the decoder's batch appends to its sampled rows."""
+        return self.latents.repeat_interleave(self.width, dim=0)
+
+    def step(
+        self, logits: torch.Tensor, rows: list[list[int]], eos: int, no_repeat: int
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """From the beam rows' next-token logits and their tokens so far (BOS first): which row each
+        row continues (indices into the beam rows) and the token it appends. A sequence that ends
+        is kept aside; a group that has ended 2 x width of them writes EOS from then on."""
+        groups, width = self.scores.shape
+        logp = torch.log_softmax(logits.float().cpu(), dim=-1)
+        for row, banned in enumerate(repeated_ngram_tokens(rows, no_repeat)):
+            logp[row, banned] = float("-inf")
+        vocab = logp.shape[1]
+        total = (self.scores.view(-1, 1) + logp).view(groups, width * vocab)
+        best, index = total.topk(2 * width, dim=-1)
+        source = torch.arange(groups * width)
+        chosen = torch.full((groups * width,), eos, dtype=torch.long)
+        scores = torch.full((groups, width), float("-inf"))
+        for g in range(groups):
+            if self._ended(g):
+                continue
+            kept = 0
+            for score, i in zip(best[g].tolist(), index[g].tolist(), strict=True):
+                if score == float("-inf"):
+                    break
+                row, token = divmod(i, vocab)
+                if token == eos:  # per token, EOS counted: a short reading is not favoured for being short
+                    self.ended[g].append((score / len(rows[g * width + row]), rows[g * width + row][1:]))
+                    continue
+                source[g * width + kept], chosen[g * width + kept] = g * width + row, token
+                scores[g, kept] = score
+                kept += 1
+                if kept == width:
+                    break
+        self.scores = scores
+        return source, chosen
+
+    def _ended(self, g: int) -> bool:
+        return len(self.ended[g]) >= 2 * self.width or not bool(torch.isfinite(self.scores[g]).any())
+
+    def finished_rows(self) -> torch.Tensor:
+        """Which beam rows have nothing more to write."""
+        return torch.tensor([self._ended(g) for g in range(self.scores.shape[0])]).repeat_interleave(self.width)
+
+    def best(self, rows: list[list[int]]) -> list[list[int]]:
+        """`width` sequences per latent, likeliest per token first; `rows`: the beam rows' tokens
+        after BOS, for the readings still open when decoding stopped."""
+        out = []
+        for g, ended in enumerate(self.ended):
+            readings = list(ended)
+            for j in range(self.width):
+                score = float(self.scores[g, j])
+                if score > float("-inf"):
+                    readings.append((score / (len(rows[g * self.width + j]) + 1), rows[g * self.width + j]))
+            readings.sort(key=lambda r: -r[0])
+            picked = [ids for _, ids in readings[: self.width]]
+            out += picked + [[] for _ in range(self.width - len(picked))]
+        return out
