@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from refract.cli import main
+from refract.config import RefractConfig
 from refract.rewrite import ANCHORED
 
 SENTENCE = "The committee postponed its decision until the spring meeting."
@@ -53,7 +54,8 @@ def test_json_output_has_text_candidates_and_seconds(capsys):
     assert main(["rewrite", "--op", "roundtrip", "--json", "--samples", "3", SENTENCE]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["text"] == out["candidates"][0]["text"]
-    assert 1 <= len(out["candidates"]) <= 3 + ANCHORED and out["seconds"] > 0  # decoded, then corrected
+    decoded = 3 + RefractConfig().beams  # sampled and beam-searched
+    assert 1 <= len(out["candidates"]) <= decoded + ANCHORED and out["seconds"] > 0  # decoded, then corrected
     scores = [c["score"] for c in out["candidates"]]
     assert scores == sorted(scores, reverse=True)
 

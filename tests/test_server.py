@@ -19,6 +19,7 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from refract.config import RefractConfig
 from refract.space import AXES
 
 ROOT = Path(tempfile.mkdtemp(prefix="refract-ws-"))
@@ -105,7 +106,8 @@ async def test_server_reports_itself_and_every_command(client: LanguageClient):
 async def test_rewrite_applies_a_versioned_edit_and_reports_progress(client: LanguageClient):
     result = await _cmd(client, uri=URI, range=LINE1, op="roundtrip")
     assert result["applied"] is True and result["text"] and result["version"] == 3
-    assert len(result["candidates"]) <= 3  # the samples and corrections settings from workspace/configuration
+    # The samples and corrections settings from workspace/configuration, and the beam search's readings.
+    assert len(result["candidates"]) <= 3 + RefractConfig().beams
     change = applied_edits[-1].edit.document_changes[0]
     assert change.text_document.version == 3 and change.edits[0].new_text == result["text"]
     assert change.edits[0].range.start.line == 1 and change.edits[0].range.end.character == LINE1["end"]["character"]
