@@ -192,7 +192,8 @@ def test_beams_beside_sampling_are_the_likeliest_readings_and_leave_the_samples_
         for r in readings:  # log-probability per token, EOS counted where the reading ended before the limit
             ended = len(r) < 12
             tokens = torch.tensor([[BOS, *r]])
-            logp = torch.log_softmax(model(z[g : g + 1], tokens)[0].float(), dim=-1)
+            with torch.no_grad():
+                logp = torch.log_softmax(model(z[g : g + 1], tokens)[0].float(), dim=-1)
             written = [*r, EOS] if ended else r
             scores.append(sum(float(logp[i, t]) for i, t in enumerate(written)) / (len(r) + 1))
         assert scores == sorted(scores, reverse=True), scores

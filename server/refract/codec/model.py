@@ -201,6 +201,8 @@ class LatentDecoder(nn.Module):
         `beams`: latents to beam-search in the same batch, whose sequences follow the sampled ones
         (`Beams.width` per latent, likeliest first)."""
         n = z.shape[0]
+        if beams is not None and (prompts is not None or draft is not None):
+            raise ValueError("beams are searched beside plain sampling only, without prompts or a draft")
         if beams is not None:
             z = torch.cat([z, beams.rows().to(z.device, z.dtype)])
         # The prompts' first `head` tokens, which every row has, are read in one pass, not step by step.
