@@ -181,15 +181,16 @@ class MiniLMCodec:
             raise CodecError(f"the {self.name} codec's decoder cannot beam-search")
         return self._decode(vectors, n, temperature, seed, beams=beams)
 
-    def _decode(self, vectors: np.ndarray, n: int, temperature: float, seed: int, **write) -> list[list[str]]:
+    def _decode(
+        self, vectors: np.ndarray, n: int, temperature: float, seed: int, beams: int = 0, **write
+    ) -> list[list[str]]:
         """`decode`, with keywords for a subclass's `_write`."""
         z = F.normalize(torch.as_tensor(np.asarray(vectors, dtype=np.float32)).reshape(-1, self.dim), dim=-1)
         per_row, temperatures = candidate_temperatures(len(z), n, temperature)
         generator = torch.Generator().manual_seed(seed)
-        beams = write.pop("beams", 0)
+        if beams:
+            write["beams"] = Beams(z, beams)
         with self._decode_lock, torch.inference_mode():
-            if beams:
-                write["beams"] = Beams(z, beams)
             texts = self._write(z.repeat_interleave(per_row, dim=0), temperatures, generator, **write)
         sampled = by_row(texts[: len(z) * per_row], per_row, n)
         searched = texts[len(z) * per_row :]

@@ -60,10 +60,14 @@ def next_tokens(
 ) -> torch.Tensor:
     """`pick`, never choosing a token that repeats an n-gram of its row (see repeated_ngram_tokens):
     a small decoder that is unsure otherwise loops ("the new new new ...")."""
-    logits = logits.float().clone()
-    for row, banned in enumerate(repeated_ngram_tokens(rows, no_repeat)):
-        logits[row, banned] = float("-inf")
-    return pick(logits, temperatures, top_p, generator)
+    return pick(without_repeats(logits.float().clone(), rows, no_repeat), temperatures, top_p, generator)
+
+
+def without_repeats(scores: torch.Tensor, rows: list[list[int]], n: int) -> torch.Tensor:
+    """`scores` (B, vocab), changed in place: -inf for each row's next tokens that repeat (repeated_ngram_tokens)."""
+    for row, banned in enumerate(repeated_ngram_tokens(rows, n)):
+        scores[row, banned] = float("-inf")
+    return scores
 
 
 def repeated_ngram_tokens(rows: list[list[int]], n: int) -> list[list[int]]:
@@ -104,9 +108,7 @@ class Beams:
         row continues (indices into the beam rows) and the token it appends. A sequence that ends
         is kept aside; a group that has ended 2 x width of them writes EOS from then on."""
         groups, width = self.scores.shape
-        logp = torch.log_softmax(logits.float().cpu(), dim=-1)
-        for row, banned in enumerate(repeated_ngram_tokens(rows, no_repeat)):
-            logp[row, banned] = float("-inf")
+        logp = without_repeats(torch.log_softmax(logits.float().cpu(), dim=-1), rows, no_repeat)
         vocab = logp.shape[1]
         total = (self.scores.view(-1, 1) + logp).view(groups, width * vocab)
         best, index = total.topk(2 * width, dim=-1)
