@@ -64,6 +64,15 @@ def test_load_codec_is_cached_and_fingerprinted(codec):
     assert codec.dim == 384
 
 
+def test_load_codec_keeps_numpy_blas_on_one_thread():
+    # Spinning BLAS workers took the 2 cores from torch between numpy's products (refract.codec.load_codec).
+    from threadpoolctl import threadpool_info
+
+    load_codec("embedded")
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
+
+
 def test_unknown_codec_is_a_clear_error():
     with pytest.raises(ConfigError, match="unknown codec 'nope'"):
         load_codec("nope")

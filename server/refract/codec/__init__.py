@@ -18,7 +18,20 @@ _loading = threading.Lock()  # the server warms up on one thread while a request
 def load_codec(name: str = "embedded") -> Codec:
     """Load a codec by name once per process; later calls return the same object."""
     with _loading:
-        return _load(_canonical(name))
+        codec = _load(_canonical(name))
+        _one_blas_thread()  # after loading, which may bring in another BLAS (scipy's, with transformers)
+        return codec
+
+
+def _one_blas_thread() -> None:
+    """Keep numpy's BLAS on the calling thread. Its worker threads spin for a while after each call,
+    and a rewrite alternates numpy's small products with torch's models: on 2 cores the spinning
+    workers took the cores from torch, and MiniLM's encodings inside the search took twice as long
+    as the same batches alone (129 against 65 ms; docs/codec-journal.md, "2026-12-07"). numpy's
+    products here are small enough that one thread loses little."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _canonical(name: str) -> str:
