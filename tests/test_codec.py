@@ -262,3 +262,20 @@ def test_a_corrector_beside_the_decoder_is_loaded_and_starts_as_the_decoder(tmp_
     assert with_corrector.refine(z[0], "A draft.", n=3, temperature=0.8, seed=4) == with_corrector.refine(
         z[0], "A draft.", n=3, temperature=0.8, seed=4
     )
+
+
+def test_packed_linears_give_what_autocast_gives():
+    from refract.codec.packed import PackedLinear, pack_linears
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.GELU(), torch.nn.Linear(32, 8))
+    x = torch.randn(5, 7, 64)
+    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
+        expected = model(x).float()
+    if not pack_linears(model):
+        pytest.skip("this torch has no oneDNN kernels for packed bf16 weights")
+    assert all(not isinstance(m, torch.nn.Linear) for m in model.modules())
+    assert sum(isinstance(m, PackedLinear) for m in model.modules()) == 2
+    with torch.inference_mode():
+        packed = model(x).float()
+    torch.testing.assert_close(packed, expected, atol=0.02, rtol=0.02)

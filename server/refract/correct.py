@@ -104,7 +104,7 @@ def correct(
         texts = best(search.beam)
         # Every lexicon word's estimate for every version, in one pass over the lexicon's rows.
         lacks = np.stack([lacking(target, seen[t][1]) for t in texts], axis=1)
-        scores, function_scores = lexicon.vectors @ lacks, lexicon.function_vectors @ lacks
+        scores, function_scores = lexicon.along(lacks), lexicon.function_vectors @ lacks
         edits = [
             edit
             for v, text in enumerate(texts)

@@ -100,7 +100,7 @@ def revise(
     target = unit(target)[0]
     z = codec.encode([source])[0]
     donors = {slot: lexicon.ranked(words, target - z)[: search.donors] for slot, words in SLOT_WORDS.items()}
-    against = float(np.quantile(lexicon.vectors @ (target - z), SWAP_QUANTILE))
+    against = float(np.quantile(lexicon.along(target - z), SWAP_QUANTILE))
     start = tokens_of(source)
     # The source as the writer spaced it: rendering its tokens would tidy "late , again" into an edit
     # that changes nothing but spaces, so that tidied copy is never a version of its own.

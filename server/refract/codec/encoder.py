@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from safetensors.torch import load
 
 from refract.codec.lora import Projection, add_lora, merge_lora
+from refract.codec.packed import pack_linears
 from refract.codec.sampling import Beams, by_row, candidate_temperatures
 from refract.errors import CodecError
 
@@ -124,6 +125,8 @@ class SentenceEncoder:
             fold_adapter(self.model, tensors)
             self.adapter_hash = hashlib.sha256(adapter).hexdigest()[:16]
         self.model = self.model.to(device)
+        if self.bf16 and device == "cpu":  # inference only: training scripts encode in float32 or on a GPU
+            pack_linears(self.model)
 
     @torch.inference_mode()
     def encode(self, texts: list[str], batch_size: int = 64) -> torch.Tensor:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import torch
 from safetensors.numpy import load_file
 
 from refract.codec import Codec
@@ -86,9 +87,15 @@ class Lexicon:
         """A lexicon word as written inside a sentence: a name with its capitals ("Danube"), "I"."""
         return "I" if word == "i" else self.names.get(word, word)
 
+    def along(self, directions: np.ndarray) -> np.ndarray:
+        """Every word's vector along `directions` ((dim,) or (dim, k)). In torch, on its threads: numpy's
+        BLAS keeps to one (refract.codec.load_codec), and this product ran in 12 ms there, 3 ms here."""
+        directions = torch.from_numpy(np.ascontiguousarray(directions, dtype=np.float32))
+        return (torch.from_numpy(self.vectors) @ directions).numpy()
+
     def toward(self, direction: np.ndarray, k: int) -> dict[str, list[str]]:
         """Per usual part of speech, the k words whose vectors point furthest along direction."""
-        return self.top(self.vectors @ direction, k)  # once for all words: a copy per tag costs more
+        return self.top(self.along(direction), k)  # once for all words: a copy per tag costs more
 
     def top(self, scores: np.ndarray, k: int) -> dict[str, list[str]]:
         """Per usual part of speech, the k words of highest score (one per word, in lexicon order)."""
