@@ -272,10 +272,12 @@ def test_packed_linears_give_what_autocast_gives():
     x = torch.randn(5, 7, 64)
     with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
         expected = model(x).float()
+    state = {k: v.clone() for k, v in model.state_dict().items()}
     if not pack_linears(model):
         pytest.skip("this torch has no oneDNN kernels for packed bf16 weights")
-    assert all(not isinstance(m, torch.nn.Linear) for m in model.modules())
-    assert sum(isinstance(m, PackedLinear) for m in model.modules()) == 2
+    assert [type(m) for m in model.modules()][1:] == [PackedLinear, torch.nn.GELU, PackedLinear]
+    assert model.state_dict().keys() == state.keys()  # the parameters stay: state_dict reads the same
+    assert all(torch.equal(model.state_dict()[k], v) for k, v in state.items())
     with torch.inference_mode():
         packed = model(x).float()
     torch.testing.assert_close(packed, expected, atol=0.02, rtol=0.02)

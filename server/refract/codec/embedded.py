@@ -19,6 +19,7 @@ from tokenizers import Tokenizer
 
 from refract.codec.encoder import MiniLMCodec
 from refract.codec.model import BOS, EOS, DecoderConfig, LatentDecoder
+from refract.codec.packed import pack_linears
 from refract.codec.sampling import Beams
 from refract.errors import CodecError
 
@@ -54,6 +55,8 @@ class EmbeddedCodec(MiniLMCodec):
             # Sampling a few rows is bound by reading the weights every step: half the bytes, and on
             # AVX-512 BF16 0.56 -> 0.31 s for 8 candidates with the same greedy chrF (docs/performance.md).
             self.decoder.to(torch.bfloat16)
+            if device == "cpu":
+                pack_linears(self.decoder)
         digest = hashlib.sha256(b"".join(f.read_bytes() for f in hashed)).hexdigest()[:16]
         self.fingerprint = f"embedded-{self.encoder.fingerprint[:8]}{self.encoder.adapter_hash[:8]}-{digest}"
 
