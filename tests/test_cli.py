@@ -60,6 +60,12 @@ def test_json_output_has_text_candidates_and_seconds(capsys):
     assert scores == sorted(scores, reverse=True)
 
 
+def test_variations_flag_sets_how_many_variations(capsys):
+    assert main(["rewrite", "--op", "variations", "--amount", "0.6", "--json", "--variations", "3", SENTENCE]) == 0
+    texts = [c["text"] for c in json.loads(capsys.readouterr().out)["candidates"]]
+    assert 2 <= len(texts) <= 3 and len(set(texts)) == len(texts)
+
+
 def test_text_from_stdin(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.StringIO(SENTENCE + "\n"))
     assert main(["rewrite", "--op", "roundtrip", "-"]) == 0

@@ -39,7 +39,7 @@ def test_shorten_offers_only_cuts_of_the_source(codec, config):
 
 
 def test_variations_give_distinct_candidates(codec):
-    config = RefractConfig(samples=4)
+    config = RefractConfig(variations=4)
     result = rewrite(codec, RewriteRequest(op="variations", text="The ferry left at dawn.", amount=0.6), config)
     texts = [c.text for c in result.candidates]
     assert len(texts) == len(set(texts)) >= 2

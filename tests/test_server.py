@@ -305,13 +305,13 @@ async def test_cancelling_the_progress_report_stops_the_rewrite(client: Language
 
 
 async def test_settings_change_without_restart(client: LanguageClient):
-    client.set_configuration({"samples": 1, "hover": {"enabled": False}}, section="refract")
+    client.set_configuration({"variations": 1, "hover": {"enabled": False}}, section="refract")
     client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
     await asyncio.sleep(0.3)
     assert await _hover(client, URI, 1, 8) is None
     one = await _cmd(client, uri=URI, range=LINE1, op="variations", apply=False)
     assert len(one["candidates"]) == 1
-    client.set_configuration({"samples": 3, "hover": {"enabled": True}, "heatmap": {"feature": "formality"}},
+    client.set_configuration({"variations": 3, "hover": {"enabled": True}, "heatmap": {"feature": "formality"}},
                              section="refract")  # fmt: skip
     client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
     await asyncio.sleep(0.3)

@@ -40,10 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     rw.add_argument("--source", help="source passage for tone, topic and blend")
     rw.add_argument("--patch", help="style patch file for the patch op")
     rw.add_argument("--feature", help="feature id or label for the feature op")
-    rw.add_argument("--samples", type=int, help="candidates to decode (default 8)")
+    rw.add_argument("--samples", type=int, help="candidates the decoder samples, the greedy one first (default 4)")
+    rw.add_argument("--variations", type=int, help="candidates the variations op returns (default 8)")
     rw.add_argument("--seed", type=int, help="random seed (default 0)")
     rw.add_argument(
-        "--corrections", type=int, help="correction rounds for roundtrip, topic and blend (default 9; 0 = fastest)"
+        "--corrections", type=int, help="correction rounds for roundtrip, topic and blend (default 12; 0 = fastest)"
     )
     rw.add_argument(
         "--sentence-seconds",
@@ -185,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         config = RefractConfig.from_env(
             codec=args.codec,
             samples=args.samples,
+            variations=args.variations,
             seed=args.seed,
             corrections=args.corrections,
             sentence_seconds=args.sentence_seconds,

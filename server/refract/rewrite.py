@@ -175,7 +175,7 @@ def rewrite(
     edit = edit_for(request.op)
     spans = sentence_spans(text)  # not empty: check_text refuses a text without a sentence
     sentences = [sentence_text(text, span) for span in spans]
-    needs = prepare(codec, request, config.samples, config.seed)
+    needs = prepare(codec, request, config.variations, config.seed)
     z = codec.encode(sentences)
     targets = [edit(EditInputs(z=row, **needs)) for row in z]  # type: ignore[arg-type]
     _check(should_stop)
@@ -183,7 +183,8 @@ def rewrite(
     lexicon = _lexicon(codec)
     # An edit that keeps wording decodes by word edits of the source alone when it can: the
     # decoder's own sentences keep none of it, and when they won the rerank they read as noise.
-    groups = [[] for _ in targets] if keeps and lexicon is not None else decoded(codec, targets, config)
+    sampled = request.op != "variations"  # a variation is one greedy text from each of its targets
+    groups = [[] for _ in targets] if keeps and lexicon is not None else decoded(codec, targets, config, sampled)
     if lexicon is not None:
         kinds = word_edits(request.op, request.amount)
         for k, (group, sentence, target) in enumerate(zip(groups, sentences, targets, strict=True)):
@@ -203,12 +204,12 @@ def rewrite(
     return RewriteResult(text=candidates[0].text, candidates=candidates, seconds=round(time.perf_counter() - start, 3))
 
 
-def decoded(codec: Codec, targets: list[np.ndarray], config: RefractConfig) -> list[list[str]]:
-    """Per sentence, the decoder's texts for its target rows: greedy, plus config.samples - 1
-    sampled and config.beams from a beam search when each sentence has one target (variations have
-    several, one greedy text each)."""
+def decoded(codec: Codec, targets: list[np.ndarray], config: RefractConfig, sampled: bool = True) -> list[list[str]]:
+    """Per sentence, the decoder's texts for its target rows: greedy, plus, where `sampled`,
+    config.samples - 1 sampled and config.beams from a beam search (variations have one greedy text
+    per target)."""
     flat = np.concatenate(targets)
-    n = config.samples if all(len(t) == 1 for t in targets) else 1
+    n = config.samples if sampled else 1
     beams = config.beams if n > 1 and codec.beam_searches else 0
     texts = codec.decode(flat, n=n, temperature=config.temperature, seed=config.seed, beams=beams)
     bounds = np.cumsum([0, *(len(t) for t in targets)])

@@ -140,6 +140,7 @@ class ClientSettings(BaseModel):
     # The server's defaults are RefractConfig's, so a changed default is changed in one place.
     samples: int = RefractConfig.model_fields["samples"].default
     corrections: int = RefractConfig.model_fields["corrections"].default
+    variations: int = RefractConfig.model_fields["variations"].default
     sentence_seconds: float = Field(RefractConfig.model_fields["sentence_seconds"].default, alias="sentenceSeconds")
     patch_folders: list[str] = Field(default_factory=list, alias="patchFolders")
     hover: Hover = Field(default_factory=Hover)
@@ -648,7 +649,8 @@ def _use_settings(ls: RefractServer, raw: dict[str, Any]) -> None:
     try:
         s = ClientSettings.model_validate(raw)
         ls.config = RefractConfig.from_env(
-            codec=s.codec, samples=s.samples, corrections=s.corrections, sentence_seconds=s.sentence_seconds,
+            codec=s.codec, samples=s.samples, corrections=s.corrections, variations=s.variations,
+            sentence_seconds=s.sentence_seconds,
             patch_folders=tuple(s.patch_folders),
             hover=s.hover.enabled, heatmap_feature=s.heatmap.feature,
         )  # fmt: skip

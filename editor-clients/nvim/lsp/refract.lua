@@ -13,8 +13,9 @@ return {
   settings = {
     refract = {
       codec = 'embedded', -- the model shipped with Refract
-      samples = 8, -- candidates decoded per rewrite, 1..32
-      corrections = 9, -- correction rounds for roundtrip, topic, blend, 0..32
+      samples = 4, -- candidates the decoder samples per rewrite, the greedy one first, 1..32
+      corrections = 12, -- correction rounds for roundtrip, topic, blend, 0..32
+      variations = 8, -- candidates a variations request returns, 1..32
       sentenceSeconds = 1.4, -- seconds a rewrite may take per sentence, decoding included; 0: every round
       patchFolders = {}, -- extra folders searched for style patches
       hover = { enabled = true }, -- readouts on hover (`K`)

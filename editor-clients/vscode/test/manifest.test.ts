@@ -41,7 +41,9 @@ describe('package.json', () => {
   it('contributes every setting the server reads, with the documented defaults', () => {
     const props = pkg.contributes.configuration.properties;
     expect(props['refract.codec']).toMatchObject({ type: 'string', default: 'embedded' });
-    expect(props['refract.samples']).toMatchObject({ type: 'integer', default: 8, minimum: 1, maximum: 32 });
+    expect(props['refract.samples']).toMatchObject({ type: 'integer', default: 4, minimum: 1, maximum: 32 });
+    expect(props['refract.variations']).toMatchObject({ type: 'integer', default: 8, minimum: 1, maximum: 32 });
+    expect(props['refract.corrections']).toMatchObject({ type: 'integer', default: 12, minimum: 0, maximum: 32 });
     expect(props['refract.sentenceSeconds']).toMatchObject({ type: 'number', default: 1.4, minimum: 0 });
     expect(props['refract.patchFolders']).toMatchObject({ type: 'array', default: [] });
     expect(props['refract.hover.enabled']).toMatchObject({ type: 'boolean', default: true });

@@ -699,8 +699,9 @@ local function base_config()
     settings = {
       refract = {
         codec = 'embedded',
-        samples = 8,
-        corrections = 9,
+        samples = 4,
+        corrections = 12,
+        variations = 8,
         sentenceSeconds = 1.4,
         patchFolders = {},
         hover = { enabled = true },
