@@ -147,6 +147,8 @@ KEEPS_WORDING = frozenset({"shorten", "lengthen", "sentiment", "tone", "feature"
 # Ops decoded from the vector alone whose decoder guesses are then corrected toward it
 # (refract.correct). Not variations: their candidates should spread, not converge.
 CORRECTED = frozenset({"roundtrip", "topic", "blend"})
+# Ops whose several targets are the alternatives themselves: one greedy text from each, none sampled.
+ONE_TEXT_PER_TARGET = frozenset({"variations"})
 
 EDIT_KINDS = frozenset({"delete", "swap", "insert"})  # the word edits refract.revise knows
 

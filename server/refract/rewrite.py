@@ -13,7 +13,17 @@ from refract.config import RefractConfig
 from refract.correct import Correction, correct
 from refract.errors import Cancelled, CodecError, OperationError
 from refract.language import language, script
-from refract.operations import AXIS_OF, CORRECTED, KEEPS_WORDING, NEEDS_SOURCE, EditInputs, edit_for, unit, word_edits
+from refract.operations import (
+    AXIS_OF,
+    CORRECTED,
+    KEEPS_WORDING,
+    NEEDS_SOURCE,
+    ONE_TEXT_PER_TARGET,
+    EditInputs,
+    edit_for,
+    unit,
+    word_edits,
+)
 from refract.patches import read_patch
 from refract.patches import transform as patch_transform
 from refract.revise import KEEP_WEIGHT, edit_scores, kept_wording, revise
@@ -183,7 +193,7 @@ def rewrite(
     lexicon = _lexicon(codec)
     # An edit that keeps wording decodes by word edits of the source alone when it can: the
     # decoder's own sentences keep none of it, and when they won the rerank they read as noise.
-    sampled = request.op != "variations"  # a variation is one greedy text from each of its targets
+    sampled = request.op not in ONE_TEXT_PER_TARGET
     groups = [[] for _ in targets] if keeps and lexicon is not None else decoded(codec, targets, config, sampled)
     if lexicon is not None:
         kinds = word_edits(request.op, request.amount)

@@ -18,9 +18,7 @@ _loading = threading.Lock()  # the server warms up on one thread while a request
 def load_codec(name: str = "embedded") -> Codec:
     """Load a codec by name once per process; later calls return the same object."""
     with _loading:
-        codec = _load(_canonical(name))
-        _one_blas_thread()  # after loading, which may bring in another BLAS (scipy's, with transformers)
-        return codec
+        return _load(_canonical(name))
 
 
 def _one_blas_thread() -> None:
@@ -44,6 +42,12 @@ def _canonical(name: str) -> str:
 
 @lru_cache(maxsize=2)
 def _load(name: str) -> Codec:
+    codec = _build(name)
+    _one_blas_thread()  # after loading, which may bring in another BLAS (scipy's, with transformers)
+    return codec
+
+
+def _build(name: str) -> Codec:
     if name == "embedded":
         from refract.codec.embedded import EmbeddedCodec
 
