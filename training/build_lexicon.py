@@ -16,13 +16,20 @@ the same or the opposite cluster, so "loved" may become
 Function words get vectors the same way, kept apart from the lexicon's words (the decoding search
 swaps and inserts them; source-anchored edits do not).
 
+Every word, function words too, also gets its states: the sum of its tokens' last-layer states in
+the embedded codec's encoder, alone and in corpus sentences (word_states), from which the decoding
+search estimates what putting the word in or taking it out does to a sentence's vector
+(refract.correct.Estimate).
+
 Writes server/refract/space/weights/lexicon.json (space, words, tags, counts, relatives, common
-words, names, inflections, function words, grammar) and lexicon.safetensors (vectors and function_vectors,
-int8 with a scale per row: refract.space.lexicon.quantized). Deterministic; 13 minutes on 2 CPU
-cores, nearly all of it MiniLM reading the words in context.
+words, names, inflections, function words, grammar, state_norm) and lexicon.safetensors (vectors,
+function_vectors and states, int8 with a scale per row: refract.space.lexicon.quantized).
+Deterministic; 13 minutes on 2 CPU cores for the vectors, nearly all of it MiniLM reading the
+words in context, and up to 24 more for the states.
 
     python training/build_lexicon.py
     python training/build_lexicon.py --update   # names, inflections, function words: on the lexicon as built
+    python training/build_lexicon.py --states   # the words' states: on the lexicon as built
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from prepare_codec_data import CORPUS as DATA
 from prepare_codec_data import CORPUS_FILES
 from safetensors.numpy import load_file, save_file
 
+from refract.codec.embedded import WEIGHTS_DIR as EMBEDDED_WEIGHTS
 from refract.codec.encoder import MiniLMCodec, SentenceEncoder
 from refract.operations import unit
 from refract.revise import tokens_of
@@ -283,15 +291,18 @@ def context_sentences(words: set[str], lines: list[str], at_least: int) -> list[
 
 
 @torch.inference_mode()
-def in_context(encoder: SentenceEncoder, words: list[str], sentences: list[str]) -> np.ndarray:
-    """Per word, the unit mean of MiniLM's last-layer states of its tokens across `sentences`; a
-    zero row for a word none of them holds."""
+def occurrences(
+    encoder: SentenceEncoder, words: list[str], sentences: list[str]
+) -> Iterator[tuple[torch.Tensor, torch.Tensor, list[tuple[int, np.ndarray]]]]:
+    """Batch by batch of `sentences`, MiniLM's attention mask and last-layer states, and for each
+    occurrence of one of `words`: (the word's row, the states of its tokens)."""
     index = {w: i for i, w in enumerate(words)}
-    sums = np.zeros((len(words), encoder.dim))
+    sentences = sorted(sentences, key=len)  # batches of like length: less padding for MiniLM to read
     for start in range(0, len(sentences), 128):
         batch = sentences[start : start + 128]
         tokens = encoder.tokenize(batch)
-        states = encoder.model(**tokens).last_hidden_state.numpy()
+        states = encoder.model(**tokens).last_hidden_state
+        found = []
         for b, sentence in enumerate(batch):
             positions: dict[int, list[int]] = {}
             for j, w in enumerate(tokens.word_ids(b)):
@@ -301,7 +312,17 @@ def in_context(encoder: SentenceEncoder, words: list[str], sentences: list[str])
                 chars = tokens.word_to_chars(b, w)
                 i = index.get(sentence[chars.start : chars.end].lower())
                 if i is not None:
-                    sums[i] += states[b, js].mean(axis=0)
+                    found.append((i, states[b, js].numpy()))
+        yield tokens["attention_mask"], states, found
+
+
+def in_context(encoder: SentenceEncoder, words: list[str], sentences: list[str]) -> np.ndarray:
+    """Per word, the unit mean of MiniLM's last-layer states of its tokens across `sentences`; a
+    zero row for a word none of them holds."""
+    sums = np.zeros((len(words), encoder.dim))
+    for _, _, found in occurrences(encoder, words, sentences):
+        for i, states in found:
+            sums[i] += states.mean(axis=0)
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
     return (sums / np.maximum(norms, 1e-12)).astype(np.float32)
 
@@ -319,6 +340,41 @@ def function_vectors(codec: MiniLMCodec, lines: list[str]) -> tuple[list[str], d
     """(the function words that stand alone, their vectors as lexicon.safetensors stores them)."""
     rows = sorted(FUNCTION_WORDS - PIECES)
     return rows, {f"function_{k}": v for k, v in quantized(word_vectors(codec, rows, lines)).items()}
+
+
+@torch.inference_mode()
+def word_states(encoder: SentenceEncoder, words: list[str], sentences: list[str]) -> tuple[np.ndarray, float]:
+    """Per word, the sum of MiniLM's last-layer states of its tokens, read alone (without [CLS] and
+    [SEP]) and in `sentences` (the mean over its occurrences), half and half; and the median norm of
+    a sentence's summed states, [CLS] and [SEP] included (Lexicon.states, state_norm)."""
+    alone = np.zeros((len(words), encoder.dim), np.float32)
+    for start in range(0, len(words), 256):
+        tokens = encoder.tokenize(words[start : start + 256])
+        mask = tokens["attention_mask"].clone()
+        mask[:, 0] = 0
+        mask[torch.arange(len(mask)), tokens["attention_mask"].sum(1) - 1] = 0
+        states = encoder.model(**tokens).last_hidden_state
+        alone[start : start + 256] = (states * mask.unsqueeze(-1)).sum(1).numpy()
+    sums, seen, norms = np.zeros((len(words), encoder.dim)), np.zeros(len(words)), []
+    for mask, states, found in occurrences(encoder, words, sentences):
+        norms += (states * mask.unsqueeze(-1)).sum(1).norm(dim=1).tolist()
+        for i, word in found:
+            sums[i] += word.sum(axis=0)
+            seen[i] += 1
+    context = np.where(seen[:, None] > 0, sums / np.maximum(seen, 1)[:, None], alone)
+    return (CONTEXT_WEIGHT * context + (1 - CONTEXT_WEIGHT) * alone).astype(np.float32), float(np.median(norms))
+
+
+def save_states(words: list[str], lines: list[str], info: dict, stored: dict) -> None:
+    """Add the states of `words` (the lexicon's words, then its function rows) to the lexicon's files'
+    contents. They are read by the embedded codec's encoder, MiniLM with its adapter: the search
+    compares them with that encoder's vectors, and states of MiniLM without it ranked the edits worse
+    (roundtrip chrF 59.9 / 58.2 against 60.9 / 60.3 every round, seeds 0 / 1; docs/codec-journal.md).
+    Other codecs of the space (smol) use them as they are."""
+    encoder = MiniLMCodec(bf16=False, weights=EMBEDDED_WEIGHTS).encoder
+    states, info["state_norm"] = word_states(encoder, words, context_sentences(set(words), lines, CONTEXTS))
+    info["states_encoder"] = encoder.adapter_hash
+    stored.update({f"states_{k}": v for k, v in quantized(states).items()})
 
 
 def corpus_lines() -> list[str]:
@@ -342,11 +398,30 @@ def update() -> None:
     print(f"{len(info['names'])} names, {len(info['function_rows'])} function words -> {meta}, {tensors}")
 
 
+def states() -> None:
+    """Recompute the words' states (Lexicon.states) on the lexicon as built: 24 minutes on 2 CPU
+    cores, measured before the sentences were batched by length; needs the corpus."""
+    meta, tensors = (ROOT / "server/refract/space/weights" / f for f in LEXICON_FILES)
+    info, stored = json.loads(meta.read_text()), load_file(str(tensors))
+    codec = MiniLMCodec(bf16=False)
+    if info["space"] != codec.space:
+        raise SystemExit("the lexicon was built for another encoder: rebuild it all")
+    save_states(info["words"] + info["function_rows"], corpus_lines(), info, stored)
+    save_file(stored, str(tensors))
+    meta.write_text(json.dumps(info))
+    rows = len(info["words"]) + len(info["function_rows"])
+    print(f"states of {rows} words, state norm {info['state_norm']:.1f} -> {tensors}")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--update", action="store_true", help=update.__doc__.split(":")[0])
-    if p.parse_args().update:
+    p.add_argument("--states", action="store_true", help=states.__doc__.split(":")[0])
+    args = p.parse_args()
+    if args.update:
         return update()
+    if args.states:
+        return states()
     lines = corpus_lines()
     counts: Counter[str] = Counter()
     for line in lines:
@@ -376,26 +451,24 @@ def main() -> None:
     classes, logp = grammar(lexicon, CORPUS.read_text().splitlines())
     meta, tensors = LEXICON_FILES
     out = ROOT / "server/refract/space/weights"
-    save_file({**quantized(vectors), **function_stored}, str(out / tensors))
-    (out / meta).write_text(
-        json.dumps(
-            {
-                "space": codec.space,
-                "words": words,
-                "tags": [t for _, t, _ in rows],
-                "counts": [n for _, _, n in rows],
-                "relatives": relatives(rows, exceptions),
-                "common": sorted(common_words() - set(words)),
-                "names": names(words, exceptions),
-                "inflections": inflections([(w, t) for w, t, _ in rows], exceptions),
-                "function_words": sorted(FUNCTION_WORDS),
-                "function_rows": function_rows,
-                "grammar": {"classes": classes, "logp": np.round(logp, 3).tolist()},
-                "source": f"corpus words seen >= {MIN_COUNT} times, tagged with WordNet 3.0 "
-                "(training/build_lexicon.py)",
-            }
-        )
-    )
+    info = {
+        "space": codec.space,
+        "words": words,
+        "tags": [t for _, t, _ in rows],
+        "counts": [n for _, _, n in rows],
+        "relatives": relatives(rows, exceptions),
+        "common": sorted(common_words() - set(words)),
+        "names": names(words, exceptions),
+        "inflections": inflections([(w, t) for w, t, _ in rows], exceptions),
+        "function_words": sorted(FUNCTION_WORDS),
+        "function_rows": function_rows,
+        "grammar": {"classes": classes, "logp": np.round(logp, 3).tolist()},
+        "source": f"corpus words seen >= {MIN_COUNT} times, tagged with WordNet 3.0 (training/build_lexicon.py)",
+    }
+    stored = {**quantized(vectors), **function_stored}
+    save_states(words + function_rows, lines, info, stored)
+    save_file(stored, str(out / tensors))
+    (out / meta).write_text(json.dumps(info))
     print(f"{len(words)} words -> {out / meta}, {out / tensors}")
 
 

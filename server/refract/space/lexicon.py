@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +42,12 @@ class Lexicon:
     # (rows in this order): the decoding search (refract.correct) swaps and inserts them too.
     function_rows: tuple[str, ...] = ()
     function_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    # Per word, then per function row: the sum of MiniLM's last-layer states of its tokens (alone and
+    # in corpus sentences, half and half), and the norm of a sentence's summed states. MiniLM's vector
+    # is the normalised sum of its tokens' states, so these say about how a word put in or taken out
+    # moves a sentence's vector (refract.correct.Estimate).
+    states: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    state_norm: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {w: i for i, w in enumerate(self.words)})
@@ -49,9 +55,21 @@ class Lexicon:
         for i, tags in enumerate(self.tags):
             by_tag.setdefault(tags[0], []).append(i)
         object.__setattr__(self, "_by_tag", {tag: np.array(rows) for tag, rows in by_tag.items()})
+        rows = {w: len(self.words) + i for i, w in enumerate(self.function_rows)}
+        object.__setattr__(self, "_state_rows", rows)
 
     def index(self, word: str) -> int | None:
         return self._index.get(word.lower())  # type: ignore[attr-defined]
+
+    @cached_property
+    def state_lengths(self) -> np.ndarray:
+        """Each row of `states` times itself."""
+        return (self.states * self.states).sum(axis=1)
+
+    def state_row(self, word: str) -> int | None:
+        """The word's row of `states`: a lexicon word's or, after them, a function word's."""
+        i = self.index(word)
+        return i if i is not None else self._state_rows.get(word.lower())  # type: ignore[attr-defined]
 
     def tags_of(self, word: str) -> tuple[str, ...]:
         """The word's tags, most common use first; empty for words the lexicon does not hold."""
@@ -88,10 +106,12 @@ class Lexicon:
         return "I" if word == "i" else self.names.get(word, word)
 
     def along(self, directions: np.ndarray) -> np.ndarray:
-        """Every word's vector along `directions` ((dim,) or (dim, k)). In torch, on its threads: numpy's
-        BLAS keeps to one (refract.codec.load_codec), and this product ran in 12 ms there, 3 ms here."""
-        directions = torch.from_numpy(np.ascontiguousarray(directions, dtype=np.float32))
-        return (torch.from_numpy(self.vectors) @ directions).numpy()
+        """Every word's vector along `directions` ((dim,) or (dim, k))."""
+        return _product(self.vectors, directions)
+
+    def products(self, directions: np.ndarray) -> np.ndarray:
+        """Every word's states (`states`, function rows last) times `directions` ((dim, k))."""
+        return _product(self.states, directions)
 
     def toward(self, direction: np.ndarray, k: int) -> dict[str, list[str]]:
         """Per usual part of speech, the k words whose vectors point furthest along direction."""
@@ -145,16 +165,28 @@ class Lexicon:
         return float(self.bigrams[ids[:-1], ids[1:]].mean())
 
 
+def _product(rows: np.ndarray, directions: np.ndarray) -> np.ndarray:
+    """rows @ directions in torch, on its threads: numpy's BLAS keeps to one (refract.codec.load_codec),
+    and the lexicon's product ran in 12 ms there, 3 ms here."""
+    directions = torch.from_numpy(np.ascontiguousarray(directions, dtype=np.float32))
+    return (torch.from_numpy(rows) @ directions).numpy()
+
+
 def quantized(vectors: np.ndarray) -> dict[str, np.ndarray]:
-    """Unit rows as int8 and a scale per row, as the lexicon's vectors are stored: half the size
-    of fp16, and a row's direction moves by about 1e-4 in cosine."""
+    """Rows as int8 and a scale per row, as the lexicon's vectors and states are stored: half the
+    size of fp16, and a unit row's direction moves by about 1e-4 in cosine."""
     scale = np.abs(vectors).max(axis=1, keepdims=True) / 127
     return {"vectors": np.round(vectors / scale).astype(np.int8), "scale": scale.astype(np.float32)}
 
 
 def unquantized(stored: dict[str, np.ndarray]) -> np.ndarray:
     """The unit rows `quantized` stored."""
-    return unit(stored["vectors"].astype(np.float32) * stored["scale"])
+    return unit(dequantized(stored))
+
+
+def dequantized(stored: dict[str, np.ndarray]) -> np.ndarray:
+    """The rows `quantized` stored, at their own lengths."""
+    return stored["vectors"].astype(np.float32) * stored["scale"]
 
 
 @lru_cache(maxsize=4)
@@ -167,6 +199,8 @@ def load_lexicon(codec: Codec) -> Lexicon:
     if info["space"] != codec.space:
         raise CodecError(f"the word lexicon was built for space {info['space']}, not {codec.space}")
     stored = load_file(str(tensors))
+    if "states_vectors" not in stored:
+        raise CodecError("the word lexicon has no word states; run training/build_lexicon.py --states")
     grammar = info["grammar"]
     return Lexicon(
         info["words"],
@@ -181,4 +215,6 @@ def load_lexicon(codec: Codec) -> Lexicon:
         tuple(map(tuple, info["inflections"])),
         tuple(info["function_rows"]),
         unquantized({k: stored[f"function_{k}"] for k in ("vectors", "scale")}),
+        dequantized({k: stored[f"states_{k}"] for k in ("vectors", "scale")}),
+        info["state_norm"],
     )
