@@ -8,7 +8,17 @@ import numpy as np
 import pytest
 from sacrebleu.metrics import CHRF
 
-from refract.correct import Correction, _corrections, correct, estimates, starts
+from refract.correct import (
+    FUNCTION_INSERTS,
+    INSERTED_TAGS,
+    INSERTS_PER_TAG,
+    PLACES,
+    Correction,
+    _corrections,
+    correct,
+    estimates,
+    starts,
+)
 from refract.revise import render, tokens_of
 from refract.space.lexicon import load_lexicon
 
@@ -101,6 +111,16 @@ def test_the_estimates_rank_edits_as_the_encoder_does(codec, lexicon):
     # The sentence's own missing words: each put in raises the estimate, as most of the lexicon's do not.
     assert min(estimate.insert(w) for w in ("danube", "ten", "black", "emptying")) > np.median(estimate.inserts)
     assert lexicon.states.shape == (len(lexicon.words) + len(lexicon.function_rows), lexicon.vectors.shape[1])
+
+
+def test_a_word_put_in_is_tried_only_where_the_grammar_fits_it_best(codec, lexicon):
+    tokens = tokens_of("She walked the room and sat down.")
+    assert int(np.argmax(lexicon.insertion_fit(tokens, "into"))) == tokens.index("the")
+    guess = "The river flows across several countries before the sea."
+    target, v = codec.encode(["The Danube flows through ten countries before emptying into the Black Sea.", guess])
+    edits = _corrections(tokens_of(guess), lexicon, estimates(lexicon, target, [v])[0], 6)
+    inserts = [e for _, e in edits if len(e) == len(tokens_of(guess)) + 1]
+    assert 0 < len(inserts) <= (len(INSERTED_TAGS) * INSERTS_PER_TAG + FUNCTION_INSERTS) * PLACES
 
 
 def test_the_search_writes_the_names_it_puts_in_with_their_capitals(codec, lexicon):

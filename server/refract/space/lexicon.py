@@ -159,9 +159,23 @@ class Lexicon:
         before, after = words[i - 1] if i else "", words[i + 1] if i + 1 < len(words) else ""
         return self.tag_in_context(self.tags_of(words[i]), before, after)
 
+    def _class_ids(self, tokens: list[str]) -> np.ndarray:
+        """The rows of `bigrams` for the sentence's classes, between its start and end."""
+        return np.array(
+            [self.classes.get(c, self.classes["·"]) for c in ["<s>", *map(self.word_class, tokens), "</s>"]]
+        )
+
+    def insertion_fit(self, tokens: list[str], word: str) -> np.ndarray:
+        """Per place i (before tokens[i]; len(tokens): at the end), how much more likely the class
+        bigrams make the sentence with `word` put in there: log P(word | before) + log P(after | word)
+        - log P(after | before)."""
+        ids, c = self._class_ids(tokens), self._class_ids([word])[1]
+        before, after = ids[:-1], ids[1:]
+        return self.bigrams[before, c] + self.bigrams[c, after] - self.bigrams[before, after]
+
     def grammar(self, tokens: list[str]) -> float:
         """Mean log-probability of the sentence's class bigrams: low for word orders the corpus never shows."""
-        ids = [self.classes.get(c, self.classes["·"]) for c in ["<s>", *map(self.word_class, tokens), "</s>"]]
+        ids = self._class_ids(tokens)
         return float(self.bigrams[ids[:-1], ids[1:]].mean())
 
 
