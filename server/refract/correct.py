@@ -33,8 +33,9 @@ FUNCTION_SWAPS = 3
 FUNCTION_INSERTS = 2
 # A word put in is tried at the PLACES where the corpus's class bigrams fit it best, best first. The
 # estimate is the same at every place, so until 2026-12-07 a good word took a round's re-encodings at
-# its first places, in sentence order ("cheese" in 15): chrF every round 61.0 / 60.7 -> 62.6 / - (seeds
-# 0 / 1); the places in that order without the cap, 61.9 / - (docs/codec-journal.md, "2026-12-07, morning").
+# its first places, in sentence order ("cheese" in 15): chrF every round 61.0 / 60.7 -> 62.6 / 61.2
+# (seeds 0 / 1; every place, best fit first: 61.9 / 61.2), within 1.4 s 60.6 -> 62.5 over seeds 0-3
+# (docs/codec-journal.md, "2026-12-07, morning").
 PLACES = 5
 # A content word is also swapped for the FORM_SWAPS of its other forms furthest along ("emptying" ->
 # "empty"): chrF 53.6 / 53.7 -> 53.8 / 53.9 with every round.
@@ -51,7 +52,7 @@ Judge = Callable[[list[str], np.ndarray], np.ndarray]
 
 @dataclass(frozen=True)
 class Correction:
-    # Since the edits are ranked by what each version lacks (`lacking`), more rounds of fewer
+    # Since the edits are ranked by an estimate of what each brings (`Estimate`), more rounds of fewer
     # proposals find more of the sentence in the same time: 9 of 30 against 7 of 40, both within
     # 1.1 s, chrF 50.3 / 50.5 -> 51.8 / 51.8 (seeds 0 / 1; docs/codec-journal.md).
     rounds: int = 9  # word edits at most
@@ -136,12 +137,6 @@ def starts(text: str, last: int = STARTS) -> list[str]:
     return [text[:end] for end in ends[-last:]] if last else []
 
 
-def lacking(target: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """What a version (unit vector v) lacks of the target: the target's part orthogonal to v. A small
-    change d of v moves its cosine to the target by d @ this, to first order."""
-    return target - float(v @ target) * v
-
-
 class Estimate:
     """How each single-word edit of one version would move its cosine to the target, read off the
     lexicon's word states (`Lexicon.states`) without re-encoding: MiniLM's vector is the normalised
@@ -149,10 +144,11 @@ class Estimate:
     and a word taken out takes them away. The sum's length is a typical sentence's
     (`Lexicon.state_norm`): how much one word moves it.
 
-    Until 2026-12-07 edits were ranked by each word's vector along what the version lacks
-    (`lacking`): the source's missing words ranked a median 984th of the lexicon's 30,948 that way
-    and 332nd this way, and inserting one of them raised the cosine in 88% of cases (a random word's
-    in 4%). Every round, roundtrip chrF 59.4 / 58.9 -> 61.1 / 60.5 (seeds 0 / 1; docs/codec-journal.md)."""
+    Until 2026-12-07 edits were ranked by each word's vector along what the version lacks (the
+    target's part orthogonal to v): the source's missing words ranked a median 984th of the lexicon's 30,948 that way
+    and 323rd this way, and inserting one of them raised the cosine in 88% of cases (a random word's
+    in 4%). Roundtrip chrF every round 59.4 / 58.9 -> 61.0 / 60.7 (seeds 0 / 1), within 1.4 s 58.3 ->
+    60.3 over seeds 0-3 (docs/codec-journal.md, "2026-12-07, morning")."""
 
     def __init__(self, lexicon: Lexicon, target: np.ndarray, v: np.ndarray, products: np.ndarray) -> None:
         """`products`: the states' products with the target and with v (the version's unit vector)."""
