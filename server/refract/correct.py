@@ -145,10 +145,10 @@ class Estimate:
     (`Lexicon.state_norm`): how much one word moves it.
 
     Until 2026-12-07 edits were ranked by each word's vector along what the version lacks (the
-    target's part orthogonal to v): the source's missing words ranked a median 984th of the lexicon's 30,948 that way
-    and 323rd this way, and inserting one of them raised the cosine in 88% of cases (a random word's
-    in 4%). Roundtrip chrF every round 59.4 / 58.9 -> 61.0 / 60.7 (seeds 0 / 1), within 1.4 s 58.3 ->
-    60.3 over seeds 0-3 (docs/codec-journal.md, "2026-12-07, morning")."""
+    target's part orthogonal to v). The source's missing words ranked a median 984th of the
+    lexicon's 30,948 that way and 323rd this way, and putting one in raised the cosine in 88% of
+    cases (a random word, 4%). Roundtrip chrF every round 59.4 / 58.9 -> 61.0 / 60.7 (seeds 0 / 1),
+    within 1.4 s 58.3 -> 60.3 over seeds 0-3 (docs/codec-journal.md, "2026-12-07, morning")."""
 
     def __init__(self, lexicon: Lexicon, target: np.ndarray, v: np.ndarray, products: np.ndarray) -> None:
         """`products`: the states' products with the target and with v (the version's unit vector)."""
@@ -164,10 +164,12 @@ class Estimate:
         return (s * self.cosine + toward) / np.sqrt(np.maximum(s * s + 2 * s * along + squared, 1e-6)) - self.cosine
 
     def insert(self, word: str) -> float:
+        """Putting `word` in, anywhere."""
         row = self.lexicon.state_row(word)
         return 0.0 if row is None else float(self.inserts[row])
 
     def drop(self, word: str) -> float:
+        """Taking `word` out."""
         row = self.lexicon.state_row(word)
         if row is None:  # a name or number the lexicon does not hold: no estimate
             return 0.0
@@ -227,9 +229,8 @@ def _corrections(
     inserted = [w for tag in INSERTED_TAGS for w in donors.get(tag, ())[:INSERTS_PER_TAG]]
     inserted += function_donors[:FUNCTION_INSERTS]
     inserted_gains = [(estimate.insert(w), Token(lexicon.written(w))) for w in inserted]
-    places = [
-        i for i in range(1, len(tokens) + 1) if not joined[i]
-    ]  # not before the first word, whose capital would stay
+    # Not before the first word, whose capital would stay.
+    places = [i for i in range(1, len(tokens) + 1) if not joined[i]]
     for gain, w in inserted_gains:
         fit = lexicon.insertion_fit(tokens, w)
         for i in sorted(places, key=lambda i: -fit[i])[:PLACES]:
