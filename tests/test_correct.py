@@ -176,6 +176,11 @@ def test_a_word_swapped_in_after_the_first_is_written_as_the_lexicon_writes_it(c
     assert "River I walked along the Danube with friends." in edited  # the first word's is the sentence's
 
 
+def test_a_sentence_whose_first_word_is_dropped_starts_with_a_capital(codec, lexicon):
+    edited = one_edit_away(codec, lexicon, "User passwords must be stored safely.", "Passwords are stored safely.")
+    assert "Passwords must be stored safely." in edited and "passwords must be stored safely." not in edited
+
+
 def test_starts_end_after_each_of_the_last_words_but_the_final_one():
     text = "Rain fell, and the 2.5 km road’s edge washed away."
     assert starts(text, last=3) == [

@@ -216,7 +216,10 @@ def _corrections(
     for i in range(len(tokens)):
         if joined[i] or joined[i + 1]:
             continue
-        out.append((estimate.drop(lower[i]), tokens[:i] + tokens[i + 1 :]))
+        dropped = tokens[:i] + tokens[i + 1 :]
+        if i == first and i + 1 < len(tokens) and tokens[i + 1][:1].isalpha():
+            dropped[i] = like(tokens[i + 1], tokens[i])  # the sentence's capital goes to its new first word
+        out.append((estimate.drop(lower[i]), dropped))
         if lower[i] in lexicon.function_words:
             swaps = function_donors[:FUNCTION_SWAPS]
         else:
