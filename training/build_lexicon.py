@@ -381,14 +381,21 @@ def corpus_lines() -> list[str]:
     return [line for f in COUNTED for line in f.read_text().splitlines()]
 
 
+def built(codec: MiniLMCodec) -> tuple[Path, Path, dict]:
+    """The lexicon's files as built and its json's contents; exits where they were built for
+    another encoder than `codec`'s."""
+    meta, tensors = (ROOT / "server/refract/space/weights" / f for f in LEXICON_FILES)
+    info = json.loads(meta.read_text())
+    if info["space"] != codec.space:
+        raise SystemExit("the lexicon was built for another encoder: rebuild it all")
+    return meta, tensors, info
+
+
 def update() -> None:
     """Recompute, on the lexicon as built, what needs no MiniLM pass over its words: the names, the
     inflections and the function words' vectors (19 s, against 13 minutes for a full build; needs the corpus)."""
-    meta, tensors = (ROOT / "server/refract/space/weights" / f for f in LEXICON_FILES)
-    info = json.loads(meta.read_text())
     codec = MiniLMCodec(bf16=False)
-    if info["space"] != codec.space:
-        raise SystemExit("the lexicon was built for another encoder: rebuild it all")
+    meta, tensors, info = built(codec)
     exceptions = wordnet()[1]
     info["names"] = names(info["words"], exceptions)
     info["inflections"] = inflections(list(zip(info["words"], info["tags"], strict=True)), exceptions)
@@ -401,11 +408,8 @@ def update() -> None:
 def states() -> None:
     """Recompute the words' states (Lexicon.states) on the lexicon as built: 24 minutes on 2 CPU
     cores, measured before the sentences were batched by length; needs the corpus."""
-    meta, tensors = (ROOT / "server/refract/space/weights" / f for f in LEXICON_FILES)
-    info, stored = json.loads(meta.read_text()), load_file(str(tensors))
-    codec = MiniLMCodec(bf16=False)
-    if info["space"] != codec.space:
-        raise SystemExit("the lexicon was built for another encoder: rebuild it all")
+    meta, tensors, info = built(MiniLMCodec(bf16=False))
+    stored = load_file(str(tensors))
     save_states(info["words"] + info["function_rows"], corpus_lines(), info, stored)
     save_file(stored, str(tensors))
     meta.write_text(json.dumps(info))
