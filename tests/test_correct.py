@@ -115,7 +115,7 @@ def test_the_estimates_rank_edits_as_the_encoder_does(codec, lexicon):
 
 def test_a_word_put_in_is_tried_only_where_the_grammar_fits_it_best(codec, lexicon):
     tokens = tokens_of("She walked the room and sat down.")
-    assert int(np.argmax(lexicon.insertion_fit(tokens, "into"))) == tokens.index("the")
+    assert int(np.argmax(lexicon.insertion_fit(tokens, ["into"])[0])) == tokens.index("the")
     guess = "The river flows across several countries before the sea."
     target, v = codec.encode(["The Danube flows through ten countries before emptying into the Black Sea.", guess])
     edits = _corrections(tokens_of(guess), lexicon, estimates(lexicon, target, [v])[0], 6)

@@ -234,8 +234,8 @@ def _corrections(
     inserted_gains = [(estimate.insert(w), Token(lexicon.written(w))) for w in inserted]
     # Not before the first word, whose capital would stay.
     places = [i for i in range(1, len(tokens) + 1) if not joined[i]]
-    for gain, w in inserted_gains:
-        fit = lexicon.insertion_fit(tokens, w)
+    fits = lexicon.insertion_fit(tokens, [w for _, w in inserted_gains])
+    for (gain, w), fit in zip(inserted_gains, fits, strict=True):
         for i in sorted(places, key=lambda i: -fit[i])[:PLACES]:
             out.append((gain, tokens[:i] + [w] + tokens[i:]))
     return out

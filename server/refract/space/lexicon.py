@@ -165,11 +165,11 @@ class Lexicon:
             [self.classes.get(c, self.classes["·"]) for c in ["<s>", *map(self.word_class, tokens), "</s>"]]
         )
 
-    def insertion_fit(self, tokens: list[str], word: str) -> np.ndarray:
-        """Per place i (before tokens[i]; len(tokens): at the end), how much more likely the class
-        bigrams make the sentence with `word` put in there: log P(word | before) + log P(after | word)
-        - log P(after | before)."""
-        ids, c = self._class_ids(tokens), self._class_ids([word])[1]
+    def insertion_fit(self, tokens: list[str], words: list[str]) -> np.ndarray:
+        """(len(words), len(tokens) + 1): per word and place i (before tokens[i]; len(tokens): at the
+        end), how much more likely the class bigrams make the sentence with the word put in there:
+        log P(word | before) + log P(after | word) - log P(after | before)."""
+        ids, c = self._class_ids(tokens), self._class_ids(words)[1:-1, None]
         before, after = ids[:-1], ids[1:]
         return self.bigrams[before, c] + self.bigrams[c, after] - self.bigrams[before, after]
 
